@@ -1,0 +1,264 @@
+//! Entry files (`entries/YYYY-MM-DD/<slug>.md`): YAML front matter plus a markdown body.
+
+use serde::Deserialize;
+use serde_yaml_ng::Value;
+
+use crate::corpus::brief::first_sentence;
+use crate::corpus::section::SectionMap;
+use crate::corpus::{markdown, slug, CorpusError};
+use crate::item::{Footer, Item, ItemKind, Level};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct FrontMatter {
+    title: Option<String>,
+    headline: Option<String>,
+    summary: Option<String>,
+    kind: Option<String>,
+    tags: Vec<String>,
+    regions: Vec<String>,
+    sectors: Vec<String>,
+    entities: Vec<String>,
+    cves: Vec<CveField>,
+    sources: Vec<SourceField>,
+    verification: Option<String>,
+    update_of: Option<String>,
+    migrated_from: Option<String>,
+    weekly_section: Option<String>,
+    deep_dive: Option<bool>,
+}
+
+/// A `cves:` element: a bare id or an object with the id and its scores.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum CveField {
+    Id(String),
+    Detailed {
+        id: String,
+        #[serde(default)]
+        cvss: Option<Value>,
+        #[serde(default)]
+        vector: Option<String>,
+        #[serde(default)]
+        auth: Option<String>,
+        #[serde(default)]
+        status: Option<Value>,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+struct SourceField {
+    url: String,
+    #[serde(default)]
+    publisher: Option<String>,
+}
+
+/// Parses an entry file. `path` is corpus-relative (`entries/2026-06-10/x.md`),
+/// `date` and `slug` come from it.
+pub fn parse(path: &str, date: &str, slug_part: &str, text: &str) -> Result<Item, CorpusError> {
+    let (front, body, body_line) = split_front_matter(path, text)?;
+    let front: FrontMatter =
+        serde_yaml_ng::from_str(front).map_err(|error| CorpusError::Syntax {
+            path: path.to_string(),
+            line: error.location().map_or(1, |location| location.line() + 1),
+            message: format!("front matter: {error}"),
+        })?;
+
+    let raw_title = front
+        .title
+        .clone()
+        .or_else(|| front.headline.clone())
+        .unwrap_or_else(|| slug_part.to_string());
+    let title = slug::clean_title(&raw_title);
+    let rendered = markdown::render(body);
+    let mut sources = Vec::new();
+    for source in &front.sources {
+        let label = source.publisher.clone().unwrap_or_default();
+        markdown::push_source(&mut sources, source.url.clone(), label);
+    }
+    for source in rendered.sources {
+        markdown::push_source(&mut sources, source.url, source.label);
+    }
+
+    Ok(Item {
+        id: format!("{date}/{slug_part}"),
+        date: date.to_string(),
+        kind: ItemKind::Entry,
+        level: Level::Item,
+        brief: None,
+        section: section_of(&front),
+        summary: front
+            .summary
+            .clone()
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|| first_sentence(&rendered.text)),
+        title: title.title,
+        body_markdown: body.trim().to_string(),
+        body: rendered.text,
+        update: front.update_of.is_some() || title.update,
+        update_of: front.update_of.clone(),
+        verification: front.verification.clone().or(title.verification),
+        markers: title.markers,
+        footer: footer_of(&front),
+        sources,
+        explicit_entities: explicit_keys(&front),
+        mentions: Vec::new(),
+        entities: Vec::new(),
+        paths: vec![path.to_string()],
+        line: body_line,
+        migrated_from: front.migrated_from.clone(),
+    })
+}
+
+/// Returns (front matter, body, 1-based line where the body starts).
+fn split_front_matter<'a>(
+    path: &str,
+    text: &'a str,
+) -> Result<(&'a str, &'a str, usize), CorpusError> {
+    let missing = |message: &str| CorpusError::Syntax {
+        path: path.to_string(),
+        line: 1,
+        message: message.to_string(),
+    };
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+        .ok_or_else(|| missing("an entry file starts with a `---` front-matter line"))?;
+    let close = rest
+        .match_indices("\n---")
+        .map(|(at, _)| at)
+        .find(|&at| rest[at + 4..].starts_with(['\n', '\r']) || rest.len() == at + 4)
+        .ok_or_else(|| missing("the front matter is never closed by a `---` line"))?;
+    let front = &rest[..close + 1];
+    let body = rest[close + 4..].trim_start_matches(['\r', '\n']);
+    let body_line = text[..text.len() - body.len()].matches('\n').count() + 1;
+    Ok((front, body, body_line))
+}
+
+fn section_of(front: &FrontMatter) -> String {
+    let map = SectionMap::shipped();
+    if let Some(section) = front.weekly_section.as_deref().filter(|s| !s.is_empty()) {
+        return section.to_string();
+    }
+    if front.update_of.is_some() {
+        return "updates".to_string();
+    }
+    if front.deep_dive == Some(true) {
+        return "deep-dive".to_string();
+    }
+    map.entry_section(front.kind.as_deref().unwrap_or(""))
+        .to_string()
+}
+
+fn footer_of(front: &FrontMatter) -> Footer {
+    let mut footer = Footer {
+        tags: front.tags.clone(),
+        regions: front.regions.clone(),
+        sectors: front.sectors.clone(),
+        ..Footer::default()
+    };
+    for cve in &front.cves {
+        match cve {
+            CveField::Id(id) => footer.cves.push(id.trim().to_ascii_uppercase()),
+            CveField::Detailed {
+                id,
+                cvss,
+                vector,
+                auth,
+                status,
+            } => {
+                footer.cves.push(id.trim().to_ascii_uppercase());
+                footer.cvss = footer
+                    .cvss
+                    .take()
+                    .or_else(|| cvss.as_ref().and_then(scalar));
+                footer.vector = footer.vector.take().or_else(|| vector.clone());
+                footer.auth = footer.auth.take().or_else(|| auth.clone());
+                footer.status.extend(status.iter().flat_map(strings));
+            }
+        }
+    }
+    footer.status.dedup();
+    footer
+}
+
+fn explicit_keys(front: &FrontMatter) -> Vec<String> {
+    let mut keys: Vec<String> = front
+        .entities
+        .iter()
+        .map(|key| key.trim().to_string())
+        .collect();
+    for cve in &front.cves {
+        let id = match cve {
+            CveField::Id(id) | CveField::Detailed { id, .. } => id,
+        };
+        keys.push(id.trim().to_ascii_uppercase());
+    }
+    keys.retain(|key| !key.is_empty());
+    keys.dedup();
+    keys
+}
+
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    match value {
+        Value::Sequence(values) => values.iter().filter_map(scalar).collect(),
+        other => scalar(other).into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENTRY: &str = "---\nschema: 1\nkind: vulnerability\ntitle: \"CVE-2026-0300 — PAN-OS [SINGLE-SOURCE]\"\nsummary: \"Root RCE.\"\ntags:\n  - rce\nentities:\n  - \"campaign:cl-sta-1132\"\ncves:\n  - id: CVE-2026-0300\n    cvss: \"9.3\"\n    status:\n      - exploited\nsources:\n  - url: \"https://security.paloaltonetworks.com/CVE-2026-0300\"\n    publisher: Palo Alto\n    role: primary\nverification: multi-source\nmigrated_from: briefs/weekly/2026-W19.md\n---\n\nBody with [THN](https://thehackernews.com/x).\n";
+
+    #[test]
+    fn front_matter_fields_become_item_fields() {
+        let item = parse("entries/2026-05-04/cve.md", "2026-05-04", "cve", ENTRY).unwrap();
+        assert_eq!(item.id, "2026-05-04/cve");
+        assert_eq!(item.title, "CVE-2026-0300 — PAN-OS");
+        assert_eq!(item.summary, "Root RCE.");
+        assert_eq!(item.section, "trending-vulnerabilities");
+        assert_eq!(
+            item.explicit_entities,
+            ["campaign:cl-sta-1132", "CVE-2026-0300"]
+        );
+        assert_eq!(item.footer.cvss.as_deref(), Some("9.3"));
+        assert_eq!(item.footer.status, ["exploited"]);
+        assert_eq!(item.verification.as_deref(), Some("multi-source"));
+        assert_eq!(
+            item.migrated_from.as_deref(),
+            Some("briefs/weekly/2026-W19.md")
+        );
+        assert_eq!(
+            item.hosts(),
+            ["security.paloaltonetworks.com", "thehackernews.com"]
+        );
+        assert_eq!(item.line, 23);
+    }
+
+    #[test]
+    fn broken_front_matter_names_file_and_line() {
+        let broken = "---\ntitle: x\ntags: [a\n---\nbody\n";
+        let error = parse("entries/2026-05-04/x.md", "2026-05-04", "x", broken)
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with("entries/2026-05-04/x.md:"), "{error}");
+        let unclosed = parse(
+            "entries/2026-05-04/x.md",
+            "2026-05-04",
+            "x",
+            "---\ntitle: x\n",
+        )
+        .unwrap_err();
+        assert!(unclosed.to_string().contains("never closed"));
+    }
+}

@@ -1,0 +1,374 @@
+//! Reading a corpus folder: briefs, weekly summaries and entry files, into items.
+//!
+//! A file's role comes from its corpus-relative path: `briefs/YYYY-MM-DD.md`,
+//! `briefs/weekly/YYYY-Www.md`, `entries/YYYY-MM-DD/<slug>.md`. Entries migrated from
+//! a brief are merged with that brief's item of the same slug, so a story indexed
+//! from both files is one item with the entry's id.
+
+pub mod brief;
+pub mod entry;
+pub mod footer;
+pub mod markdown;
+pub mod section;
+pub mod slug;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::item::{Item, ItemKind};
+use brief::BriefId;
+
+/// A corpus file that cannot be read or understood.
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    /// The file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not UTF-8.
+    #[error("{path}:{line}: not valid UTF-8 (byte {offset}); save the file as UTF-8")]
+    Utf8 {
+        /// The file.
+        path: String,
+        /// 1-based line of the first invalid byte.
+        line: usize,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The file's structure is broken.
+    #[error("{path}:{line}: {message}")]
+    Syntax {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The path says neither brief nor entry.
+    #[error(
+        "{path}: cannot tell what this file is; name it briefs/YYYY-MM-DD.md, \
+         briefs/weekly/YYYY-Www.md or entries/YYYY-MM-DD/<slug>.md"
+    )]
+    UnknownPath {
+        /// The file.
+        path: String,
+    },
+    /// The corpus folder has no brief and no entry.
+    #[error("{path}: no briefs/ or entries/ markdown files found; is this a corpus folder?")]
+    Empty {
+        /// The folder.
+        path: String,
+    },
+}
+
+/// What a file is, from its corpus-relative path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A daily brief or weekly summary.
+    Brief(BriefId),
+    /// An entry file.
+    Entry {
+        /// Folder date.
+        date: String,
+        /// File stem.
+        slug: String,
+    },
+}
+
+/// One corpus file, read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Corpus-relative path with `/` separators.
+    pub path: String,
+    /// Brief or entry.
+    pub origin: Origin,
+    /// The file's text.
+    pub text: String,
+}
+
+impl SourceFile {
+    /// Builds a source file from a corpus-relative path and bytes, checking both.
+    pub fn new(path: &str, bytes: Vec<u8>) -> Result<SourceFile, CorpusError> {
+        let origin = identify(path)?;
+        let text = String::from_utf8(bytes).map_err(|error| {
+            let offset = error.utf8_error().valid_up_to();
+            let line = error.as_bytes()[..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            CorpusError::Utf8 {
+                path: path.to_string(),
+                line,
+                offset,
+            }
+        })?;
+        Ok(SourceFile {
+            path: path.to_string(),
+            origin,
+            text,
+        })
+    }
+
+    /// Reads a file from disk; `relative` is how it is known inside the corpus.
+    pub fn read(file: &Path, relative: &str) -> Result<SourceFile, CorpusError> {
+        let bytes = std::fs::read(file).map_err(|source| CorpusError::Io {
+            path: file.display().to_string(),
+            source,
+        })?;
+        SourceFile::new(relative, bytes)
+    }
+
+    /// The brief path an entry was migrated from, if it names one.
+    pub fn migrated_from(&self) -> Option<String> {
+        if !matches!(self.origin, Origin::Entry { .. }) {
+            return None;
+        }
+        let front = self.text.strip_prefix("---")?;
+        let end = front.find("\n---").unwrap_or(front.len());
+        front[..end].lines().find_map(|line| {
+            let value = line
+                .strip_prefix("migrated_from:")?
+                .trim()
+                .trim_matches(['"', '\'']);
+            (value.starts_with("briefs/")).then(|| value.to_string())
+        })
+    }
+}
+
+/// Tells a brief from an entry by its corpus-relative path.
+pub fn identify(path: &str) -> Result<Origin, CorpusError> {
+    let unknown = || CorpusError::UnknownPath {
+        path: path.to_string(),
+    };
+    let parts: Vec<&str> = path.split('/').collect();
+    let stem = |name: &str| name.strip_suffix(".md").map(str::to_string);
+    match parts.as_slice() {
+        ["briefs", "weekly", name] | ["briefs", name] => {
+            let id = stem(name).ok_or_else(unknown)?;
+            BriefId::parse(&id).map(Origin::Brief).ok_or_else(unknown)
+        }
+        ["entries", date, name] => {
+            let slug = stem(name)
+                .filter(|slug| !slug.is_empty())
+                .ok_or_else(unknown)?;
+            BriefId::parse(date)
+                .filter(|id| id.date == *date)
+                .ok_or_else(unknown)?;
+            Ok(Origin::Entry {
+                date: date.to_string(),
+                slug,
+            })
+        }
+        _ => Err(unknown()),
+    }
+}
+
+/// The corpus-relative path of a file given by a filesystem path: the tail that
+/// starts at its `briefs/` or `entries/` folder.
+pub fn relative_path(file: &Path) -> Option<String> {
+    let parts: Vec<String> = file
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let start = parts
+        .iter()
+        .rposition(|part| part == "briefs" || part == "entries")?;
+    let relative = parts[start..].join("/");
+    identify(&relative).ok().map(|_| relative)
+}
+
+/// Reads every brief, weekly summary and entry file under a corpus folder, sorted by
+/// path. Other files (README, registry, site) are not items and are skipped.
+pub fn walk(corpus: &Path) -> Result<Vec<SourceFile>, CorpusError> {
+    let mut files = Vec::new();
+    for folder in ["briefs", "briefs/weekly"] {
+        collect_markdown(&corpus.join(folder), &mut files)?;
+    }
+    let entries = corpus.join("entries");
+    if entries.is_dir() {
+        for day in read_dir_sorted(&entries)? {
+            if day.is_dir() {
+                collect_markdown(&day, &mut files)?;
+            }
+        }
+    }
+    if files.is_empty() {
+        return Err(CorpusError::Empty {
+            path: corpus.display().to_string(),
+        });
+    }
+    files
+        .into_iter()
+        .map(|file| {
+            let relative = file
+                .strip_prefix(corpus)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .replace('\\', "/");
+            SourceFile::read(&file, &relative)
+        })
+        .collect()
+}
+
+fn collect_markdown(folder: &Path, files: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
+    if !folder.is_dir() {
+        return Ok(());
+    }
+    files.extend(
+        read_dir_sorted(folder)?
+            .into_iter()
+            .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "md")),
+    );
+    Ok(())
+}
+
+fn read_dir_sorted(folder: &Path) -> Result<Vec<PathBuf>, CorpusError> {
+    let io = |source| CorpusError::Io {
+        path: folder.display().to_string(),
+        source,
+    };
+    let mut paths = std::fs::read_dir(folder)
+        .map_err(io)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(io)?;
+    paths.sort();
+    Ok(paths)
+}
+
+/// Items parsed from a set of files, merged across brief and entry files.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Items and brief-level documents.
+    pub items: Vec<Item>,
+    /// Number of brief files.
+    pub briefs: usize,
+    /// Number of entry files.
+    pub entries: usize,
+}
+
+/// Parses files and merges migrated entries into their brief items.
+pub fn parse_files(files: &[SourceFile]) -> Result<Parsed, CorpusError> {
+    let mut parsed = Parsed::default();
+    let mut brief_items: Vec<Item> = Vec::new();
+    let mut entries: Vec<Item> = Vec::new();
+
+    for file in files {
+        match &file.origin {
+            Origin::Brief(id) => {
+                let brief = brief::parse(&file.path, id, &file.text);
+                parsed.briefs += 1;
+                parsed.items.push(brief.brief_text);
+                brief_items.extend(brief.items);
+            }
+            Origin::Entry { date, slug } => {
+                entries.push(entry::parse(&file.path, date, slug, &file.text)?);
+                parsed.entries += 1;
+            }
+        }
+    }
+
+    parsed.items.extend(merge(brief_items, entries));
+    Ok(parsed)
+}
+
+/// Merges each entry with the brief item it was migrated from (same slug in the
+/// brief its `migrated_from` names) or that carries the same id. The entry's fields
+/// win; the brief contributes where it was published: brief, kind, section.
+pub fn merge(brief_items: Vec<Item>, entries: Vec<Item>) -> Vec<Item> {
+    let mut by_key: HashMap<(String, String), usize> = HashMap::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for (at, item) in brief_items.iter().enumerate() {
+        by_key.insert((item.paths[0].clone(), item.slug().to_string()), at);
+        by_id.insert(item.id.clone(), at);
+    }
+
+    let mut absorbed = vec![false; brief_items.len()];
+    let mut merged = Vec::with_capacity(brief_items.len() + entries.len());
+    for mut entry in entries {
+        let twin = entry
+            .migrated_from
+            .as_ref()
+            .and_then(|brief| by_key.get(&(brief.clone(), entry.slug().to_string())))
+            .or_else(|| by_id.get(&entry.id))
+            .copied()
+            .filter(|&at| !absorbed[at]);
+        if let Some(at) = twin {
+            absorbed[at] = true;
+            let from = &brief_items[at];
+            entry.brief = from.brief.clone();
+            entry.kind = from.kind;
+            entry.section = from.section.clone();
+            entry.paths.extend(from.paths.iter().cloned());
+            if entry.footer.cvss.is_none() {
+                entry.footer.cvss = from.footer.cvss.clone();
+            }
+        }
+        merged.push(entry);
+    }
+    merged.extend(
+        brief_items
+            .into_iter()
+            .zip(absorbed)
+            .filter(|(_, gone)| !gone)
+            .map(|(item, _)| item),
+    );
+    merged
+}
+
+/// `true` for items of weekly summaries, which mention many unrelated entities by
+/// construction and so take no part in co-occurrence.
+pub fn is_weekly(item: &Item) -> bool {
+    item.kind == ItemKind::Weekly
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_tell_briefs_from_entries() {
+        assert!(
+            matches!(identify("briefs/2026-05-06.md"), Ok(Origin::Brief(id)) if id.id == "2026-05-06")
+        );
+        assert!(
+            matches!(identify("briefs/weekly/2026-W19.md"), Ok(Origin::Brief(id)) if id.date == "2026-05-10")
+        );
+        assert!(
+            matches!(identify("entries/2026-06-10/x-y.md"), Ok(Origin::Entry { slug, .. }) if slug == "x-y")
+        );
+        assert!(identify("notes/todo.md").is_err());
+        assert!(identify("briefs/latest.md").is_err());
+        assert!(identify("entries/2026-13-01/x.md").is_err());
+    }
+
+    #[test]
+    fn relative_path_is_the_corpus_tail() {
+        let path = Path::new("/tmp/copy/briefs/weekly/2026-W24.md");
+        assert_eq!(
+            relative_path(path).as_deref(),
+            Some("briefs/weekly/2026-W24.md")
+        );
+        assert_eq!(
+            relative_path(Path::new("/x/entries/2026-06-10/a.md")).as_deref(),
+            Some("entries/2026-06-10/a.md")
+        );
+        assert_eq!(relative_path(Path::new("/x/notes.md")), None);
+    }
+
+    #[test]
+    fn invalid_utf8_names_file_and_line() {
+        let error =
+            SourceFile::new("briefs/2026-05-06.md", b"# T\n\nok\n\xff bad\n".to_vec()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "briefs/2026-05-06.md:4: not valid UTF-8 (byte 8); save the file as UTF-8"
+        );
+    }
+}

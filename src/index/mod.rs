@@ -1,0 +1,291 @@
+//! The on-disk Tantivy index: the only store of items, files and their entity links.
+//!
+//! Besides one document per item and per brief-level text, the index keeps one
+//! `file` document per source file with the file's text. That is what lets `add`
+//! re-merge a brief with its entries and `retag` re-tag every item without reading
+//! the corpus again.
+
+pub mod analyzer;
+pub mod reader;
+pub mod schema;
+pub mod writer;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
+
+pub use schema::Fields;
+
+/// Default memory budget of the index writer, shared by its threads.
+pub const DEFAULT_WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
+
+/// Name of the side file that records where the index came from.
+const MANIFEST: &str = "dossier.json";
+
+/// An index that cannot be opened, read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// No index at the path.
+    #[error(
+        "{dir}: no dossier index here; build one with `dossier index CORPUS_DIR --index {dir}`"
+    )]
+    Missing {
+        /// The folder.
+        dir: String,
+    },
+    /// The folder holds something else.
+    #[error("{dir}: the folder exists and is not a dossier index; choose an empty or new folder")]
+    NotAnIndex {
+        /// The folder.
+        dir: String,
+    },
+    /// Built with another schema.
+    #[error(
+        "{dir}: the index was built by another version of dossier; rebuild it with `dossier index`"
+    )]
+    Incompatible {
+        /// The folder.
+        dir: String,
+    },
+    /// Another process or request holds the writer.
+    #[error("{dir}: another ingest is writing this index; try again when it is done")]
+    Busy {
+        /// The folder.
+        dir: String,
+    },
+    /// A stored document could not be decoded.
+    #[error("{dir}: stored document `{id}` is unreadable ({message}); rebuild the index")]
+    Corrupt {
+        /// The folder.
+        dir: String,
+        /// The document id.
+        id: String,
+        /// What failed.
+        message: String,
+    },
+    /// Tantivy failed.
+    #[error("{dir}: {source}")]
+    Tantivy {
+        /// The folder.
+        dir: String,
+        /// The error.
+        source: tantivy::TantivyError,
+    },
+    /// The file system failed.
+    #[error("{dir}: {source}")]
+    Io {
+        /// The folder.
+        dir: String,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+/// Where an index's data came from, so that commands given only `--index` can find
+/// the registry.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Manifest {
+    /// The corpus folder of the last full build.
+    pub corpus: Option<PathBuf>,
+    /// The registry file used for tagging.
+    pub registry: Option<PathBuf>,
+}
+
+/// An open index with its fields and a reader.
+#[derive(Clone)]
+pub struct DossierIndex {
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+    dir: PathBuf,
+}
+
+impl DossierIndex {
+    /// Opens an existing index.
+    pub fn open(dir: &Path) -> Result<DossierIndex, IndexError> {
+        if !dir.join("meta.json").is_file() {
+            return Err(IndexError::Missing {
+                dir: dir.display().to_string(),
+            });
+        }
+        let index = Index::open_in_dir(dir).map_err(|source| tantivy_error(dir, source))?;
+        if index.schema() != schema::schema() {
+            return Err(IndexError::Incompatible {
+                dir: dir.display().to_string(),
+            });
+        }
+        DossierIndex::wrap(index, dir)
+    }
+
+    /// Opens the index at `dir`, creating it (and the folder) when absent. An index
+    /// of another schema is replaced; a folder holding anything else is refused.
+    pub fn create_or_open(dir: &Path) -> Result<DossierIndex, IndexError> {
+        match DossierIndex::open(dir) {
+            Ok(index) => return Ok(index),
+            Err(IndexError::Missing { .. }) if is_empty_dir(dir) => {}
+            Err(IndexError::Incompatible { .. }) => clear_index_files(dir)?,
+            Err(IndexError::Missing { .. }) => {
+                return Err(IndexError::NotAnIndex {
+                    dir: dir.display().to_string(),
+                })
+            }
+            Err(error) => return Err(error),
+        }
+        std::fs::create_dir_all(dir).map_err(|source| IndexError::Io {
+            dir: dir.display().to_string(),
+            source,
+        })?;
+        let index = Index::create_in_dir(dir, schema::schema())
+            .map_err(|source| tantivy_error(dir, source))?;
+        DossierIndex::wrap(index, dir)
+    }
+
+    /// An index in memory, for tests and benchmarks.
+    pub fn in_memory() -> Result<DossierIndex, IndexError> {
+        let index = Index::create_in_ram(schema::schema());
+        DossierIndex::wrap(index, Path::new("(memory)"))
+    }
+
+    fn wrap(index: Index, dir: &Path) -> Result<DossierIndex, IndexError> {
+        index
+            .tokenizers()
+            .register(analyzer::ANALYZER, analyzer::analyzer());
+        let fields = Fields::new(&index.schema());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|source| tantivy_error(dir, source))?;
+        Ok(DossierIndex {
+            index,
+            fields,
+            reader,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// The index's fields.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// The Tantivy index.
+    pub fn tantivy(&self) -> &Index {
+        &self.index
+    }
+
+    /// A searcher over the last reloaded commit.
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    /// Makes the last commit visible to new searchers.
+    pub fn reload(&self) -> Result<(), IndexError> {
+        self.reader
+            .reload()
+            .map_err(|source| tantivy_error(&self.dir, source))
+    }
+
+    /// The index folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Takes the single writer of this index.
+    pub fn writer(
+        &self,
+        heap_size_bytes: usize,
+    ) -> Result<tantivy::IndexWriter<TantivyDocument>, IndexError> {
+        self.index
+            .writer(heap_size_bytes)
+            .map_err(|source| match source {
+                tantivy::TantivyError::LockFailure(..) => IndexError::Busy {
+                    dir: self.dir.display().to_string(),
+                },
+                other => tantivy_error(&self.dir, other),
+            })
+    }
+
+    /// Reads the manifest; an index without one has an empty manifest.
+    pub fn manifest(&self) -> Manifest {
+        std::fs::read_to_string(self.dir.join(MANIFEST))
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+
+    /// Writes the manifest next to the index files.
+    pub fn write_manifest(&self, manifest: &Manifest) -> Result<(), IndexError> {
+        if !self.dir.is_dir() {
+            return Ok(());
+        }
+        let text = serde_json::to_string_pretty(manifest).expect("a manifest always serializes");
+        std::fs::write(self.dir.join(MANIFEST), text).map_err(|source| IndexError::Io {
+            dir: self.dir.display().to_string(),
+            source,
+        })
+    }
+
+    pub(crate) fn error(&self, source: tantivy::TantivyError) -> IndexError {
+        tantivy_error(&self.dir, source)
+    }
+
+    pub(crate) fn corrupt(&self, id: &str, message: impl ToString) -> IndexError {
+        IndexError::Corrupt {
+            dir: self.dir.display().to_string(),
+            id: id.to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+fn tantivy_error(dir: &Path, source: tantivy::TantivyError) -> IndexError {
+    IndexError::Tantivy {
+        dir: dir.display().to_string(),
+        source,
+    }
+}
+
+fn is_empty_dir(dir: &Path) -> bool {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(_) => !dir.exists(),
+    }
+}
+
+/// Removes the files of an old index, refusing when anything else is in the folder.
+fn clear_index_files(dir: &Path) -> Result<(), IndexError> {
+    let io = |source| IndexError::Io {
+        dir: dir.display().to_string(),
+        source,
+    };
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(io)?;
+    let is_index_file = |path: &PathBuf| {
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        path.is_file()
+            && (name == "meta.json"
+                || name == MANIFEST
+                || name.starts_with(".tantivy")
+                || name == ".managed.json"
+                || name.split('.').next().is_some_and(|stem| {
+                    stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit())
+                }))
+    };
+    if !entries.iter().all(is_index_file) {
+        return Err(IndexError::NotAnIndex {
+            dir: dir.display().to_string(),
+        });
+    }
+    entries
+        .iter()
+        .try_for_each(std::fs::remove_file)
+        .map_err(io)
+}

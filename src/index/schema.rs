@@ -1,0 +1,170 @@
+//! Index fields and how each is analyzed.
+
+use tantivy::schema::{
+    Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST,
+    INDEXED, STORED, STRING,
+};
+
+use super::analyzer::ANALYZER;
+
+/// Every field of the index, resolved once.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Item id or file path: unique per document, used to replace it.
+    pub id: Field,
+    /// `item`, `brief` (brief-level text) or `file` (the stored source text).
+    pub doc_type: Field,
+    /// The merge unit a document belongs to: a brief path, or a standalone entry's path.
+    pub unit: Field,
+    /// Corpus-relative source paths.
+    pub path: Field,
+    /// An entry file's `migrated_from` (file documents only).
+    pub migrated_from: Field,
+    /// The source file's text (file documents only, stored).
+    pub file_text: Field,
+    /// The whole item as JSON (stored): what results are rendered from.
+    pub item: Field,
+    /// daily / weekly / entry.
+    pub kind: Field,
+    /// Brief id.
+    pub brief: Field,
+    /// Date as `YYYYMMDD`: range filters and date sort.
+    pub day: Field,
+    /// Title text.
+    pub title: Field,
+    /// Body text.
+    pub body: Field,
+    /// Summary text.
+    pub summary: Field,
+    /// Names and aliases of the item's entities, so an alias finds tagged items.
+    pub labels: Field,
+    /// `/section/<key>`.
+    pub section: Field,
+    /// `/host/<host>`.
+    pub host: Field,
+    /// `/entity/<key>`.
+    pub entity: Field,
+    /// `/type/<entity type>`.
+    pub entity_type: Field,
+    /// `/month/YYYY-MM`.
+    pub month: Field,
+    /// Cited URLs.
+    pub url: Field,
+    /// Verification flag.
+    pub verification: Field,
+    /// Footer / front-matter tags.
+    pub tags: Field,
+}
+
+/// Facet roots, one per facet field.
+pub mod facet {
+    /// Section facet root.
+    pub const SECTION: &str = "section";
+    /// Host facet root.
+    pub const HOST: &str = "host";
+    /// Entity facet root.
+    pub const ENTITY: &str = "entity";
+    /// Entity-type facet root.
+    pub const TYPE: &str = "type";
+    /// Month facet root.
+    pub const MONTH: &str = "month";
+}
+
+/// Document types.
+pub mod doc_type {
+    /// A story.
+    pub const ITEM: &str = "item";
+    /// Brief-level text.
+    pub const BRIEF: &str = "brief";
+    /// A stored source file.
+    pub const FILE: &str = "file";
+}
+
+/// Builds the schema.
+pub fn schema() -> Schema {
+    let mut builder = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    builder.add_text_field("id", STRING | STORED);
+    builder.add_text_field("doc_type", STRING);
+    builder.add_text_field("unit", STRING | STORED);
+    builder.add_text_field("path", STRING);
+    builder.add_text_field("migrated_from", STRING | STORED);
+    builder.add_text_field("file_text", STORED);
+    builder.add_text_field("item", STORED);
+    builder.add_text_field("kind", STRING);
+    builder.add_text_field("brief", STRING);
+    builder.add_u64_field("day", INDEXED | FAST);
+    builder.add_text_field("title", text.clone());
+    builder.add_text_field("body", text.clone());
+    builder.add_text_field("summary", text.clone());
+    builder.add_text_field("labels", text);
+    for root in [
+        facet::SECTION,
+        facet::HOST,
+        facet::ENTITY,
+        facet::TYPE,
+        facet::MONTH,
+    ] {
+        builder.add_facet_field(root, FacetOptions::default());
+    }
+    builder.add_text_field("url", STRING);
+    builder.add_text_field("verification", STRING);
+    builder.add_text_field("tags", STRING);
+    builder.build()
+}
+
+impl Fields {
+    /// Resolves the fields of a schema built by [`schema`].
+    ///
+    /// # Panics
+    /// When a field is missing, which only happens with a schema from elsewhere;
+    /// opening an index checks the schema first.
+    pub fn new(schema: &Schema) -> Fields {
+        let field = |name: &str| {
+            schema
+                .get_field(name)
+                .expect("schema() defines every field")
+        };
+        Fields {
+            id: field("id"),
+            doc_type: field("doc_type"),
+            unit: field("unit"),
+            path: field("path"),
+            migrated_from: field("migrated_from"),
+            file_text: field("file_text"),
+            item: field("item"),
+            kind: field("kind"),
+            brief: field("brief"),
+            day: field("day"),
+            title: field("title"),
+            body: field("body"),
+            summary: field("summary"),
+            labels: field("labels"),
+            section: field(facet::SECTION),
+            host: field(facet::HOST),
+            entity: field(facet::ENTITY),
+            entity_type: field(facet::TYPE),
+            month: field(facet::MONTH),
+            url: field("url"),
+            verification: field("verification"),
+            tags: field("tags"),
+        }
+    }
+}
+
+/// `/root/value` as a facet; the value may hold any character.
+pub fn facet_of(root: &str, value: &str) -> Facet {
+    Facet::from_path([root, value])
+}
+
+/// `2026-05-06` -> `20260506`; `None` for anything that is not a date.
+pub fn day_number(date: &str) -> Option<u64> {
+    let digits: String = date.chars().filter(char::is_ascii_digit).collect();
+    (date.len() == 10 && digits.len() == 8)
+        .then(|| digits.parse().ok())
+        .flatten()
+}

@@ -1,0 +1,426 @@
+//! Writing items: full rebuilds, incremental adds and re-tagging, all through one
+//! path: source files -> merge units -> parse, tag -> documents -> commit.
+//!
+//! A *unit* is what must be re-parsed together: a brief with the entries migrated
+//! from it, or a standalone entry. Every document carries its unit, so replacing a
+//! unit is one delete by term and one batch of adds, inside one commit: a failed
+//! ingest leaves the previous commit untouched.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use super::reader::{stored_files, StoredFile};
+use super::schema::{day_number, doc_type, facet, facet_of, Fields};
+use super::{DossierIndex, IndexError};
+use crate::corpus::{self, CorpusError, Origin, SourceFile};
+use crate::item::{Item, Level};
+use crate::registry::Registry;
+use crate::tagger::{self, entity_type, Tagger};
+
+/// An ingest that failed; nothing of it was committed.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// A source file is broken.
+    #[error(transparent)]
+    Corpus(#[from] CorpusError),
+    /// The index failed.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+/// What an ingest did, for the closing summary line and the API answer.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Summary {
+    /// Brief files written.
+    pub briefs: usize,
+    /// Entry files written.
+    pub entries: usize,
+    /// Items written (brief-level texts not counted).
+    pub items: usize,
+    /// Distinct entity keys linked to those items.
+    pub entities: usize,
+    /// Tagged mentions in those items.
+    pub mentions: usize,
+    /// Explicit keys that the registry does not know, kept as unregistered entities.
+    pub unregistered: Vec<String>,
+    /// Ids of the items written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<String>,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// The registry and its compiled tagger: what linking needs.
+pub struct Linker<'a> {
+    /// The registry.
+    pub registry: &'a Registry,
+    /// Its tagger.
+    pub tagger: &'a Tagger,
+}
+
+/// Writer memory budget and progress reporting.
+pub struct WriteOptions<'a> {
+    /// Memory budget of the Tantivy writer.
+    pub heap_size_bytes: usize,
+    /// Called with the number of files done after each unit.
+    pub progress: &'a (dyn Fn(usize) + Sync),
+}
+
+impl Default for WriteOptions<'_> {
+    fn default() -> Self {
+        WriteOptions {
+            heap_size_bytes: super::DEFAULT_WRITER_HEAP_BYTES,
+            progress: &|_| {},
+        }
+    }
+}
+
+/// Replaces the whole index content with the given files.
+pub fn rebuild(
+    index: &DossierIndex,
+    files: &[SourceFile],
+    linker: &Linker,
+    options: &WriteOptions,
+) -> Result<Summary, IngestError> {
+    let started = Instant::now();
+    let units = group_units(files);
+    let mut writer = index.writer(options.heap_size_bytes)?;
+    writer
+        .delete_all_documents()
+        .map_err(|error| index.error(error))?;
+    let summary = write_units(index, &writer, &units, linker, options);
+    let mut summary = match summary {
+        Ok(summary) => summary,
+        Err(error) => {
+            writer.rollback().map_err(|error| index.error(error))?;
+            return Err(error);
+        }
+    };
+    commit(index, &mut writer)?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Adds or replaces the given files; merged stories are re-merged with the files
+/// already in the index. Idempotent: adding the same files twice changes nothing.
+pub fn add(
+    index: &DossierIndex,
+    files: Vec<SourceFile>,
+    linker: &Linker,
+    options: &WriteOptions,
+) -> Result<Summary, IngestError> {
+    let started = Instant::now();
+    let plan = plan_add(index, files)?;
+    let mut writer = index.writer(options.heap_size_bytes)?;
+    for unit in &plan.deleted_units {
+        writer.delete_term(Term::from_field_text(index.fields().unit, unit));
+    }
+    let mut summary = match write_units(index, &writer, &plan.units, linker, options) {
+        Ok(summary) => summary,
+        Err(error) => {
+            writer.rollback().map_err(|error| index.error(error))?;
+            return Err(error);
+        }
+    };
+    commit(index, &mut writer)?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Re-tags every stored item from the stored file texts, with a new registry.
+pub fn retag(
+    index: &DossierIndex,
+    linker: &Linker,
+    options: &WriteOptions,
+) -> Result<Summary, IngestError> {
+    let files = all_files(index)?;
+    rebuild(index, &files, linker, options)
+}
+
+/// Every stored source file, as it was last ingested.
+pub fn all_files(index: &DossierIndex) -> Result<Vec<SourceFile>, IngestError> {
+    let query = TermQuery::new(
+        Term::from_field_text(index.fields().doc_type, doc_type::FILE),
+        IndexRecordOption::Basic,
+    );
+    stored_files(index, &query)?
+        .into_iter()
+        .map(|stored| Ok(SourceFile::new(&stored.path, stored.text.into_bytes())?))
+        .collect()
+}
+
+fn commit(
+    index: &DossierIndex,
+    writer: &mut IndexWriter<TantivyDocument>,
+) -> Result<(), IndexError> {
+    writer.commit().map_err(|error| index.error(error))?;
+    index.reload()
+}
+
+/// A merge unit: its key and its files.
+struct Unit {
+    key: String,
+    files: Vec<SourceFile>,
+}
+
+/// Groups files into units: each brief with the entries migrated from it.
+fn group_units(files: &[SourceFile]) -> Vec<Unit> {
+    let briefs: BTreeSet<&str> = files
+        .iter()
+        .filter(|f| matches!(f.origin, Origin::Brief(_)))
+        .map(|f| f.path.as_str())
+        .collect();
+    let mut units: BTreeMap<String, Vec<SourceFile>> = BTreeMap::new();
+    for file in files {
+        let key = unit_of(file, |brief| briefs.contains(brief));
+        units.entry(key).or_default().push(file.clone());
+    }
+    units
+        .into_iter()
+        .map(|(key, files)| Unit { key, files })
+        .collect()
+}
+
+fn unit_of(file: &SourceFile, brief_exists: impl Fn(&str) -> bool) -> String {
+    match file.migrated_from() {
+        Some(brief) if brief_exists(&brief) => brief,
+        _ => file.path.clone(),
+    }
+}
+
+struct AddPlan {
+    deleted_units: BTreeSet<String>,
+    units: Vec<Unit>,
+}
+
+/// Works out which units an add touches and which files each of them holds after it.
+fn plan_add(index: &DossierIndex, files: Vec<SourceFile>) -> Result<AddPlan, IngestError> {
+    let fields = index.fields();
+    let replaced: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    let mut deleted_units = BTreeSet::new();
+    let mut new_unit = BTreeMap::new();
+
+    for file in &files {
+        if let Some(old) = stored_file(index, &file.path)? {
+            deleted_units.insert(old.unit);
+        }
+        let brief_exists = |brief: &str| {
+            replaced.contains(brief) || matches!(stored_file(index, brief), Ok(Some(_)))
+        };
+        new_unit.insert(file.path.clone(), unit_of(file, brief_exists));
+    }
+    let touched: BTreeSet<String> = deleted_units
+        .iter()
+        .chain(new_unit.values())
+        .cloned()
+        .collect();
+
+    let mut units = Vec::new();
+    for key in touched {
+        let mut members: Vec<SourceFile> = files
+            .iter()
+            .filter(|f| new_unit[&f.path] == key)
+            .cloned()
+            .collect();
+        let mut stored = stored_files(index, &term_query(fields.unit, &key))?;
+        let is_brief =
+            members.iter().any(|f| f.path == key) || stored.iter().any(|f| f.path == key);
+        if is_brief {
+            stored.extend(stored_files(
+                index,
+                &term_query(fields.migrated_from, &key),
+            )?);
+        }
+        for file in stored {
+            if replaced.contains(&file.path)
+                || members.iter().any(|member| member.path == file.path)
+            {
+                continue;
+            }
+            deleted_units.insert(file.unit.clone());
+            members.push(SourceFile::new(&file.path, file.text.into_bytes())?);
+        }
+        deleted_units.insert(key.clone());
+        if !members.is_empty() {
+            units.push(Unit {
+                key,
+                files: members,
+            });
+        }
+    }
+    Ok(AddPlan {
+        deleted_units,
+        units,
+    })
+}
+
+fn stored_file(index: &DossierIndex, path: &str) -> Result<Option<StoredFile>, IndexError> {
+    let fields = index.fields();
+    let query = BooleanQuery::new(vec![
+        (Occur::Must, term_query(fields.path, path)),
+        (Occur::Must, term_query(fields.doc_type, doc_type::FILE)),
+    ]);
+    Ok(stored_files(index, &query)?.into_iter().next())
+}
+
+fn term_query(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// Parses, tags and adds every unit; returns what was written.
+fn write_units(
+    index: &DossierIndex,
+    writer: &IndexWriter<TantivyDocument>,
+    units: &[Unit],
+    linker: &Linker,
+    options: &WriteOptions,
+) -> Result<Summary, IngestError> {
+    let mut summary = Summary::default();
+    let mut entities = BTreeSet::new();
+    let mut unregistered = BTreeSet::new();
+    let mut done = 0;
+
+    for unit in units {
+        let parsed = corpus::parse_files(&unit.files)?;
+        summary.briefs += parsed.briefs;
+        summary.entries += parsed.entries;
+        for file in &unit.files {
+            add_document(
+                index,
+                writer,
+                file_document(index.fields(), &unit.key, file),
+            )?;
+        }
+        for mut item in parsed.items {
+            tagger::link(&mut item, linker.tagger, linker.registry);
+            if item.level == Level::Item {
+                summary.items += 1;
+                summary.mentions += item.mentions.len();
+                summary.ids.push(item.id.clone());
+                entities.extend(item.entities.iter().cloned());
+            }
+            unregistered.extend(
+                item.explicit_entities
+                    .iter()
+                    .filter(|key| is_unregistered(key, linker.registry))
+                    .cloned(),
+            );
+            add_document(
+                index,
+                writer,
+                item_document(index.fields(), &unit.key, &item, linker.registry),
+            )?;
+        }
+        done += unit.files.len();
+        (options.progress)(done);
+    }
+    summary.entities = entities.len();
+    summary.unregistered = unregistered.into_iter().collect();
+    Ok(summary)
+}
+
+fn is_unregistered(key: &str, registry: &Registry) -> bool {
+    entity_type(key) != "cve" && registry.get(key).is_none()
+}
+
+fn add_document(
+    index: &DossierIndex,
+    writer: &IndexWriter<TantivyDocument>,
+    document: TantivyDocument,
+) -> Result<(), IndexError> {
+    writer
+        .add_document(document)
+        .map(|_| ())
+        .map_err(|error| index.error(error))
+}
+
+fn file_document(fields: &Fields, unit: &str, file: &SourceFile) -> TantivyDocument {
+    let mut document = TantivyDocument::default();
+    document.add_text(fields.id, format!("file:{}", file.path));
+    document.add_text(fields.doc_type, doc_type::FILE);
+    document.add_text(fields.unit, unit);
+    document.add_text(fields.path, &file.path);
+    if let Some(brief) = file.migrated_from() {
+        document.add_text(fields.migrated_from, brief);
+    }
+    document.add_text(fields.file_text, &file.text);
+    document
+}
+
+/// The document of one item: searchable fields, facets, and the item as JSON.
+pub fn item_document(
+    fields: &Fields,
+    unit: &str,
+    item: &Item,
+    registry: &Registry,
+) -> TantivyDocument {
+    let mut document = TantivyDocument::default();
+    let kind = if item.level == Level::Item {
+        doc_type::ITEM
+    } else {
+        doc_type::BRIEF
+    };
+    document.add_text(fields.id, &item.id);
+    document.add_text(fields.doc_type, kind);
+    document.add_text(fields.unit, unit);
+    for path in &item.paths {
+        document.add_text(fields.path, path);
+    }
+    document.add_text(fields.kind, item.kind.as_str());
+    if let Some(brief) = &item.brief {
+        document.add_text(fields.brief, &brief.id);
+    }
+    if let Some(day) = day_number(&item.date) {
+        document.add_u64(fields.day, day);
+    }
+    document.add_text(fields.title, &item.title);
+    document.add_text(fields.body, &item.body);
+    document.add_text(fields.summary, &item.summary);
+    document.add_text(fields.labels, entity_labels(item, registry));
+    document.add_facet(fields.section, facet_of(facet::SECTION, &item.section));
+    document.add_facet(fields.month, facet_of(facet::MONTH, item.month()));
+    for host in item.hosts() {
+        document.add_facet(fields.host, facet_of(facet::HOST, host));
+    }
+    let types: BTreeSet<&str> = item.entities.iter().map(|key| entity_type(key)).collect();
+    for key in &item.entities {
+        document.add_facet(fields.entity, facet_of(facet::ENTITY, key));
+    }
+    for kind in types {
+        document.add_facet(fields.entity_type, facet_of(facet::TYPE, kind));
+    }
+    for source in &item.sources {
+        document.add_text(fields.url, &source.url);
+    }
+    if let Some(verification) = &item.verification {
+        document.add_text(fields.verification, verification);
+    }
+    for tag in &item.footer.tags {
+        document.add_text(fields.tags, tag);
+    }
+    document.add_text(
+        fields.item,
+        serde_json::to_string(item).expect("items always serialize"),
+    );
+    document
+}
+
+/// Names and aliases of an item's registered entities, one per line.
+fn entity_labels(item: &Item, registry: &Registry) -> String {
+    let mut labels = String::new();
+    for entity in item.entities.iter().filter_map(|key| registry.get(key)) {
+        for label in entity.labels() {
+            labels.push_str(label);
+            labels.push('\n');
+        }
+    }
+    labels
+}

@@ -1,0 +1,21 @@
+//! dossier: search and entity linking for cyber-threat-intelligence briefs.
+//!
+//! The pipeline runs one way:
+//!
+//! - [`corpus`] reads briefs, weekly summaries and entry files into [`item::Item`]s;
+//! - [`registry`] loads the entity dictionary and resolves tombstones;
+//! - [`tagger`] finds entity labels and CVE ids in an item's text;
+//! - [`index`] writes items to Tantivy and reads them back;
+//! - [`query`] turns what a user types into a Tantivy query with filters;
+//! - [`search`] runs a query and returns hits, snippets and facet counts;
+//! - [`entity_page`] and [`related`] build entity pages and suggestions from the index;
+//! - [`http`] serves the same functions over HTTP; the binary's `cli` over the shell.
+
+pub mod corpus;
+pub mod index;
+pub mod item;
+pub mod query;
+pub mod registry;
+pub mod search;
+pub mod settings;
+pub mod tagger;

@@ -1,0 +1,473 @@
+//! What a user types -> a Tantivy query.
+//!
+//! Syntax: words (all must match), `"phrases"`, `-exclusion`, `a OR b`. Anything
+//! else is punctuation: pasted text with ` - `, brackets, quotes or dashes still
+//! searches. Each word is analyzed like the indexed text; an identifier such as
+//! `CVE-2026-31431` becomes one exact term. A word that is an entity key or a CVE id
+//! also matches items linked to it.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use crate::index::analyzer::analyze;
+use crate::index::schema::{doc_type, facet, facet_of, Fields};
+
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 1000;
+
+/// Field weights: a word in the title counts most.
+const TITLE_BOOST: f32 = 3.0;
+const SUMMARY_BOOST: f32 = 1.5;
+const BODY_BOOST: f32 = 1.0;
+const LABELS_BOOST: f32 = 0.8;
+const ENTITY_BOOST: f32 = 2.0;
+
+/// A query that cannot be understood; positions are 1-based characters.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// A `"` without its closing partner.
+    #[error("query: the quote at column {column} is never closed; add a closing \" or remove it")]
+    UnclosedQuote {
+        /// Column of the opening quote.
+        column: usize,
+    },
+    /// `OR` with nothing on one side.
+    #[error("query: OR at column {column} needs a word on both sides")]
+    DanglingOr {
+        /// Column of the `OR`.
+        column: usize,
+    },
+    /// Too long.
+    #[error("query: {chars} characters is more than the {max} accepted; shorten it")]
+    TooLong {
+        /// Its length.
+        chars: usize,
+        /// The limit.
+        max: usize,
+    },
+}
+
+/// One piece of a parsed query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clause {
+    /// A word or identifier.
+    Word(String),
+    /// A quoted phrase.
+    Phrase(String),
+    /// Alternatives joined by `OR`.
+    Any(Vec<Clause>),
+    /// A clause that must not match.
+    Not(Box<Clause>),
+}
+
+/// A parsed query: clauses that must all hold.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ParsedQuery {
+    /// The clauses, in order.
+    pub clauses: Vec<Clause>,
+}
+
+struct Lexeme {
+    text: String,
+    column: usize,
+    quoted: bool,
+    negated: bool,
+}
+
+/// Parses query text.
+pub fn parse(text: &str) -> Result<ParsedQuery, QueryError> {
+    let chars = text.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(QueryError::TooLong {
+            chars,
+            max: MAX_QUERY_CHARS,
+        });
+    }
+    let lexemes = lex(text)?;
+    let mut clauses: Vec<Clause> = Vec::new();
+    let mut pending_or: Option<usize> = None;
+
+    for lexeme in lexemes {
+        if !lexeme.quoted && lexeme.text == "OR" {
+            if pending_or.is_some() || clauses.is_empty() {
+                return Err(QueryError::DanglingOr {
+                    column: lexeme.column,
+                });
+            }
+            pending_or = Some(lexeme.column);
+            continue;
+        }
+        let clause = if lexeme.quoted {
+            Clause::Phrase(lexeme.text)
+        } else {
+            Clause::Word(lexeme.text)
+        };
+        let clause = if lexeme.negated {
+            Clause::Not(Box::new(clause))
+        } else {
+            clause
+        };
+        match pending_or.take() {
+            Some(_) => {
+                let previous = clauses.pop().expect("an OR follows a clause");
+                clauses.push(match previous {
+                    Clause::Any(mut any) => {
+                        any.push(clause);
+                        Clause::Any(any)
+                    }
+                    other => Clause::Any(vec![other, clause]),
+                });
+            }
+            None => clauses.push(clause),
+        }
+    }
+    if let Some(column) = pending_or {
+        return Err(QueryError::DanglingOr { column });
+    }
+    Ok(ParsedQuery { clauses })
+}
+
+fn lex(text: &str) -> Result<Vec<Lexeme>, QueryError> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut lexemes = Vec::new();
+    let mut at = 0;
+    while at < chars.len() {
+        if chars[at].is_whitespace() {
+            at += 1;
+            continue;
+        }
+        let column = at + 1;
+        let negated = chars[at] == '-'
+            && chars
+                .get(at + 1)
+                .is_some_and(|&next| next == '"' || next.is_alphanumeric());
+        let start = if negated { at + 1 } else { at };
+        if is_quote(chars[start]) {
+            let close = (start + 1..chars.len())
+                .find(|&i| is_quote(chars[i]))
+                .ok_or(QueryError::UnclosedQuote { column: start + 1 })?;
+            let phrase: String = chars[start + 1..close].iter().collect();
+            lexemes.push(Lexeme {
+                text: phrase,
+                column,
+                quoted: true,
+                negated,
+            });
+            at = close + 1;
+            continue;
+        }
+        let end = (start..chars.len())
+            .find(|&i| chars[i].is_whitespace() || is_quote(chars[i]))
+            .unwrap_or(chars.len());
+        let word: String = chars[start..end].iter().collect();
+        let word = word.trim_start_matches('+').to_string();
+        if word.chars().any(char::is_alphanumeric) {
+            lexemes.push(Lexeme {
+                text: word,
+                column,
+                quoted: false,
+                negated,
+            });
+        }
+        at = end.max(start + 1);
+    }
+    Ok(lexemes)
+}
+
+fn is_quote(ch: char) -> bool {
+    matches!(ch, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}')
+}
+
+impl ParsedQuery {
+    /// `true` when nothing searchable was typed: the query matches every item.
+    pub fn is_empty(&self) -> bool {
+        self.clauses.is_empty()
+    }
+
+    /// The Tantivy query for the text part.
+    pub fn to_query(&self, fields: &Fields) -> Box<dyn Query> {
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for clause in &self.clauses {
+            match clause {
+                Clause::Not(inner) => {
+                    if let Some(query) = clause_query(inner, fields) {
+                        parts.push((Occur::MustNot, query));
+                    }
+                }
+                other => {
+                    if let Some(query) = clause_query(other, fields) {
+                        parts.push((Occur::Must, query));
+                    }
+                }
+            }
+        }
+        if parts.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+            parts.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Box::new(BooleanQuery::new(parts))
+    }
+}
+
+fn clause_query(clause: &Clause, fields: &Fields) -> Option<Box<dyn Query>> {
+    match clause {
+        Clause::Word(word) => word_query(word, fields),
+        Clause::Phrase(phrase) => phrase_query(phrase, fields),
+        Clause::Not(inner) => clause_query(inner, fields),
+        Clause::Any(any) => {
+            let options: Vec<(Occur, Box<dyn Query>)> = any
+                .iter()
+                .filter_map(|clause| clause_query(clause, fields))
+                .map(|query| (Occur::Should, query))
+                .collect();
+            (!options.is_empty()).then(|| Box::new(BooleanQuery::new(options)) as Box<dyn Query>)
+        }
+    }
+}
+
+/// Per-field term or phrase queries for one analyzed word, summed.
+fn word_query(word: &str, fields: &Fields) -> Option<Box<dyn Query>> {
+    let tokens = analyze(word);
+    let first = tokens.first()?;
+    let alnum_start = word.find(char::is_alphanumeric)?;
+    let alnum_end = word
+        .rfind(char::is_alphanumeric)
+        .map(|at| at + word[at..].chars().next().map_or(1, char::len_utf8))?;
+    let whole = first.2.start == alnum_start && first.2.end == alnum_end;
+
+    let terms: Vec<(usize, String)> = if whole || tokens.len() == 1 {
+        vec![(0, first.1.clone())]
+    } else {
+        parts(&tokens)
+    };
+    let mut options = text_queries(&terms, fields);
+    if let Some(key) = entity_key(word) {
+        let term = Term::from_facet(fields.entity, &facet_of(facet::ENTITY, &key));
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        options.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(query), ENTITY_BOOST)),
+        ));
+    }
+    Some(Box::new(BooleanQuery::new(options)))
+}
+
+fn phrase_query(phrase: &str, fields: &Fields) -> Option<Box<dyn Query>> {
+    let tokens = analyze(phrase);
+    if tokens.is_empty() {
+        return None;
+    }
+    Some(Box::new(BooleanQuery::new(text_queries(
+        &parts(&tokens),
+        fields,
+    ))))
+}
+
+/// The last token at each position: the parts of identifiers, not their compounds,
+/// so that a phrase lines up with the indexed positions.
+fn parts(tokens: &[(usize, String, std::ops::Range<usize>)]) -> Vec<(usize, String)> {
+    let mut parts: Vec<(usize, String)> = Vec::new();
+    for (position, text, _) in tokens {
+        match parts.last_mut() {
+            Some(last) if last.0 == *position => last.1 = text.clone(),
+            _ => parts.push((*position, text.clone())),
+        }
+    }
+    let base = parts.first().map_or(0, |first| first.0);
+    parts
+        .into_iter()
+        .map(|(position, text)| (position - base, text))
+        .collect()
+}
+
+fn text_queries(terms: &[(usize, String)], fields: &Fields) -> Vec<(Occur, Box<dyn Query>)> {
+    let weighted = [
+        (fields.title, TITLE_BOOST),
+        (fields.summary, SUMMARY_BOOST),
+        (fields.body, BODY_BOOST),
+        (fields.labels, LABELS_BOOST),
+    ];
+    weighted
+        .into_iter()
+        .map(|(field, boost)| {
+            let query = terms_query(field, terms);
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(query, boost)) as Box<dyn Query>,
+            )
+        })
+        .collect()
+}
+
+fn terms_query(field: Field, terms: &[(usize, String)]) -> Box<dyn Query> {
+    match terms {
+        [] => Box::new(EmptyQuery),
+        [(_, text)] => Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::WithFreqs,
+        )),
+        many => {
+            let terms = many
+                .iter()
+                .map(|(position, text)| (*position, Term::from_field_text(field, text)))
+                .collect();
+            Box::new(PhraseQuery::new_with_offset(terms))
+        }
+    }
+}
+
+/// `actor:apt42` or `CVE-2026-31431` typed as a word, as an entity key.
+fn entity_key(word: &str) -> Option<String> {
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let upper = word.to_ascii_uppercase();
+    if let Some(rest) = upper.strip_prefix("CVE-") {
+        let valid = rest.split_once('-').is_some_and(|(year, number)| {
+            year.len() == 4
+                && number.len() >= 4
+                && (year.to_string() + number)
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+        });
+        return valid.then_some(upper);
+    }
+    let (kind, slug) = word.split_once(':')?;
+    let known = [
+        "actor", "campaign", "malware", "tool", "incident", "report", "trend", "policy", "product",
+    ];
+    (known.contains(&kind) && !slug.is_empty()).then(|| word.to_lowercase())
+}
+
+/// Restricts a query to documents people search: items and brief-level text.
+pub fn searchable(fields: &Fields) -> Box<dyn Query> {
+    let item = TermQuery::new(
+        Term::from_field_text(fields.doc_type, doc_type::ITEM),
+        IndexRecordOption::Basic,
+    );
+    let brief = TermQuery::new(
+        Term::from_field_text(fields.doc_type, doc_type::BRIEF),
+        IndexRecordOption::Basic,
+    );
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Should, Box::new(item)),
+        (Occur::Should, Box::new(brief)),
+    ]))
+}
+
+/// Only real items (no brief-level text).
+pub fn items_only(fields: &Fields) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(fields.doc_type, doc_type::ITEM),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// Any of several facet values of one root.
+pub fn facet_any(field: Field, root: &str, values: &[String]) -> Box<dyn Query> {
+    let options = values
+        .iter()
+        .map(|value| {
+            let term = Term::from_facet(field, &facet_of(root, value));
+            (
+                Occur::Should,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    Box::new(BooleanQuery::new(options))
+}
+
+/// Items dated within `[from, to]` (`YYYYMMDD` numbers, either bound optional).
+pub fn day_range(fields: &Fields, from: Option<u64>, to: Option<u64>) -> Box<dyn Query> {
+    let bound = |day: Option<u64>| {
+        day.map_or(Bound::Unbounded, |day| {
+            Bound::Included(Term::from_field_u64(fields.day, day))
+        })
+    };
+    Box::new(RangeQuery::new(bound(from), bound(to)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<Clause> {
+        parse(text).unwrap().clauses
+    }
+
+    fn word(text: &str) -> Clause {
+        Clause::Word(text.to_string())
+    }
+
+    #[test]
+    fn words_phrases_exclusions_and_or() {
+        assert_eq!(
+            words("NIS2 \"transposition deadline\" -Spain"),
+            vec![
+                word("NIS2"),
+                Clause::Phrase("transposition deadline".into()),
+                Clause::Not(Box::new(word("Spain")))
+            ]
+        );
+        assert_eq!(
+            words("APT42 OR OilRig OR APT34"),
+            vec![Clause::Any(vec![
+                word("APT42"),
+                word("OilRig"),
+                word("APT34")
+            ])]
+        );
+    }
+
+    #[test]
+    fn pasted_punctuation_still_searches() {
+        assert_eq!(
+            words("CVE-2026-0300 - PAN-OS"),
+            vec![word("CVE-2026-0300"), word("PAN-OS")]
+        );
+        assert_eq!(
+            words("APT42 (Charming Kitten)"),
+            vec![word("APT42"), word("(Charming"), word("Kitten)")]
+        );
+        assert_eq!(
+            words("NIS2 \u{2013} transposition"),
+            vec![word("NIS2"), word("transposition")]
+        );
+        assert_eq!(words("CNIL [FR]"), vec![word("CNIL"), word("[FR]")]);
+        assert_eq!(words("+required"), vec![word("required")]);
+        assert!(parse(" - ( ) ").unwrap().is_empty());
+    }
+
+    #[test]
+    fn malformed_queries_name_the_column() {
+        assert_eq!(
+            parse("APT42 \"unbalanced"),
+            Err(QueryError::UnclosedQuote { column: 7 })
+        );
+        assert_eq!(parse("OR APT42"), Err(QueryError::DanglingOr { column: 1 }));
+        assert_eq!(parse("APT42 OR"), Err(QueryError::DanglingOr { column: 7 }));
+        assert!(matches!(
+            parse(&"a ".repeat(600)),
+            Err(QueryError::TooLong { .. })
+        ));
+    }
+
+    #[test]
+    fn entity_keys_are_recognised() {
+        assert_eq!(
+            entity_key("CVE-2026-31431").as_deref(),
+            Some("CVE-2026-31431")
+        );
+        assert_eq!(
+            entity_key("cve-2026-31431,").as_deref(),
+            Some("CVE-2026-31431")
+        );
+        assert_eq!(entity_key("actor:apt42").as_deref(), Some("actor:apt42"));
+        assert_eq!(entity_key("note:this"), None);
+        assert_eq!(entity_key("CVE-26-1"), None);
+    }
+}

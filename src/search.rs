@@ -1,0 +1,476 @@
+//! Running a search: hits with snippets, and facet counts, from one Tantivy pass.
+//!
+//! [`SearchResponse`] is the JSON of both `dossier search --json` and
+//! `GET /api/search`.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Searcher};
+
+use crate::corpus::section::SectionMap;
+use crate::index::reader::item_at;
+use crate::index::schema::{day_number, facet};
+use crate::index::{DossierIndex, IndexError};
+use crate::item::Item;
+use crate::query::{self, QueryError};
+use crate::registry::Registry;
+
+/// Most hits one request may ask for.
+pub const MAX_LIMIT: usize = 1000;
+/// Deepest offset one request may ask for.
+pub const MAX_OFFSET: usize = 100_000;
+/// Hits when no limit is given.
+pub const DEFAULT_LIMIT: usize = 10;
+/// Values listed per facet (sections and months are all listed).
+const FACET_TOP: usize = 20;
+/// Snippet length in characters.
+const SNIPPET_CHARS: usize = 220;
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// BM25 score (the default when there is query text).
+    #[default]
+    Relevance,
+    /// Newest first (the default without query text).
+    Date,
+}
+
+/// A search: query text plus filters. Repeated values of one filter are
+/// alternatives; different filters must all hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// What the user typed.
+    pub query: String,
+    /// Section keys.
+    pub sections: Vec<String>,
+    /// Source hosts.
+    pub hosts: Vec<String>,
+    /// Entity keys (tombstones forward).
+    pub entities: Vec<String>,
+    /// First date, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Last date, `YYYY-MM-DD`.
+    pub to: Option<String>,
+    /// Order; `None` picks relevance with text and date without.
+    pub sort: Option<Sort>,
+    /// Hits per page.
+    pub limit: usize,
+    /// Hits skipped.
+    pub offset: usize,
+    /// Leave out brief-level text documents.
+    pub items_only: bool,
+}
+
+/// A bad search request: the parameter and what is wrong with it.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The query text is malformed.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// A parameter is out of range or unknown.
+    #[error("{parameter}: {message}")]
+    Parameter {
+        /// The parameter name.
+        parameter: &'static str,
+        /// What is wrong, with the valid values.
+        message: String,
+    },
+    /// The index failed.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+impl SearchError {
+    /// `true` for errors caused by the request rather than the server.
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, SearchError::Index(_))
+    }
+}
+
+/// One hit.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Hit {
+    /// Item id (`2026-05-06/slug`), or brief id for brief-level text.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// daily / weekly / entry.
+    pub kind: String,
+    /// Brief id, when published in a brief.
+    pub brief: Option<String>,
+    /// Section key (`brief` for brief-level text).
+    pub section: String,
+    /// Relevance score (0 when sorted by date without text).
+    pub score: f32,
+    /// HTML snippet: escaped text with `<b>` around matches.
+    pub snippet: String,
+    /// Entity keys.
+    pub entities: Vec<String>,
+    /// Distinct cited hosts.
+    pub hosts: Vec<String>,
+    /// The first cited source, if any.
+    pub url: Option<String>,
+    /// The item's page on the server.
+    pub page: String,
+}
+
+/// One facet value.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FacetCount {
+    /// The value (section key, host, `YYYY-MM`, entity key).
+    pub value: String,
+    /// Matching documents.
+    pub count: u64,
+    /// Display name (entity facets).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub label: Option<String>,
+}
+
+/// Facet counts over every match, not only the page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Facets {
+    /// Per section, largest first.
+    pub section: Vec<FacetCount>,
+    /// Per cited host, largest first (top 20).
+    pub host: Vec<FacetCount>,
+    /// Per month, oldest first.
+    pub month: Vec<FacetCount>,
+    /// Per entity, largest first (top 20).
+    pub entity: Vec<FacetCount>,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SearchResponse {
+    /// The query text as given.
+    pub query: String,
+    /// Matching documents.
+    pub total: usize,
+    /// Hits skipped.
+    pub offset: usize,
+    /// Page size.
+    pub limit: usize,
+    /// Order used.
+    pub sort: Sort,
+    /// The page of hits.
+    pub hits: Vec<Hit>,
+    /// Counts per section, host, month, entity.
+    pub facets: Facets,
+}
+
+/// Checks a request's parameters before any work is done.
+pub fn validate(request: &SearchRequest) -> Result<(), SearchError> {
+    if request.limit == 0 || request.limit > MAX_LIMIT {
+        return Err(SearchError::Parameter {
+            parameter: "limit",
+            message: format!("must be between 1 and {MAX_LIMIT}, got {}", request.limit),
+        });
+    }
+    if request.offset > MAX_OFFSET {
+        return Err(SearchError::Parameter {
+            parameter: "offset",
+            message: format!("must be at most {MAX_OFFSET}, got {}", request.offset),
+        });
+    }
+    for (parameter, date) in [("from", &request.from), ("to", &request.to)] {
+        if let Some(date) = date {
+            parse_date(date).ok_or_else(|| SearchError::Parameter {
+                parameter,
+                message: format!("`{date}` is not a date; use YYYY-MM-DD"),
+            })?;
+        }
+    }
+    let known = known_sections();
+    if let Some(unknown) = request
+        .sections
+        .iter()
+        .find(|section| !known.contains(section.as_str()))
+    {
+        let valid: Vec<&str> = known.iter().copied().collect();
+        return Err(SearchError::Parameter {
+            parameter: "section",
+            message: format!("unknown section `{unknown}`; valid: {}", valid.join(", ")),
+        });
+    }
+    Ok(())
+}
+
+fn parse_date(date: &str) -> Option<u64> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(date, &format).ok()?;
+    day_number(date)
+}
+
+/// Every section key the engine can produce.
+pub fn known_sections() -> BTreeSet<&'static str> {
+    let mut keys = SectionMap::shipped().keys();
+    keys.extend(["other", "brief"]);
+    keys
+}
+
+/// Runs a search.
+pub fn search(
+    index: &DossierIndex,
+    registry: Option<&Registry>,
+    request: &SearchRequest,
+) -> Result<SearchResponse, SearchError> {
+    validate(request)?;
+    let parsed = query::parse(&request.query)?;
+    let fields = index.fields();
+    let text_query = (!parsed.is_empty()).then(|| parsed.to_query(fields));
+    let filtered = filtered_query(
+        index,
+        registry,
+        request,
+        text_query.as_ref().map(|q| q.box_clone()),
+    );
+    let sort = request.sort.unwrap_or(if parsed.is_empty() {
+        Sort::Date
+    } else {
+        Sort::Relevance
+    });
+
+    let searcher = index.searcher();
+    let (page, total, facets) = collect(index, &searcher, filtered.as_ref(), request, sort)?;
+    let snippets = match &text_query {
+        Some(query) => {
+            let mut generator = SnippetGenerator::create(&searcher, query.as_ref(), fields.body)
+                .map_err(|error| index.error(error))?;
+            generator.set_max_num_chars(SNIPPET_CHARS);
+            Some(generator)
+        }
+        None => None,
+    };
+
+    let mut hits = Vec::with_capacity(page.len());
+    for (score, address) in page {
+        let item = item_at(index, &searcher, address)?;
+        hits.push(hit(item, score, snippets.as_ref()));
+    }
+    Ok(SearchResponse {
+        query: request.query.clone(),
+        total,
+        offset: request.offset,
+        limit: request.limit,
+        sort,
+        hits,
+        facets: facet_lists(&facets, registry),
+    })
+}
+
+/// The text query (or every document) restricted by the request's filters.
+fn filtered_query(
+    index: &DossierIndex,
+    registry: Option<&Registry>,
+    request: &SearchRequest,
+    text: Option<Box<dyn Query>>,
+) -> Box<dyn Query> {
+    let fields = index.fields();
+    let scope = if request.items_only || !request.entities.is_empty() {
+        query::items_only(fields)
+    } else {
+        query::searchable(fields)
+    };
+    let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![filter(scope)];
+    if let Some(text) = text {
+        parts.push((Occur::Must, text));
+    }
+    if !request.sections.is_empty() {
+        parts.push(filter(query::facet_any(
+            fields.section,
+            facet::SECTION,
+            &request.sections,
+        )));
+    }
+    if !request.hosts.is_empty() {
+        let hosts: Vec<String> = request
+            .hosts
+            .iter()
+            .map(|host| normalize_host(host))
+            .collect();
+        parts.push(filter(query::facet_any(fields.host, facet::HOST, &hosts)));
+    }
+    if !request.entities.is_empty() {
+        let keys: Vec<String> = request
+            .entities
+            .iter()
+            .map(|key| canonical_key(key, registry))
+            .collect();
+        parts.push(filter(query::facet_any(
+            fields.entity,
+            facet::ENTITY,
+            &keys,
+        )));
+    }
+    let from = request.from.as_deref().and_then(parse_date);
+    let to = request.to.as_deref().and_then(parse_date);
+    if from.is_some() || to.is_some() {
+        parts.push(filter(query::day_range(fields, from, to)));
+    }
+    Box::new(BooleanQuery::new(parts))
+}
+
+/// A clause that restricts without scoring.
+fn filter(query: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
+    (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)))
+}
+
+/// An entity key as stored: CVE ids upper-case, tombstones forwarded.
+pub fn canonical_key(key: &str, registry: Option<&Registry>) -> String {
+    let key = key.trim();
+    if key.to_ascii_uppercase().starts_with("CVE-") {
+        return key.to_ascii_uppercase();
+    }
+    registry
+        .map_or(key, |registry| registry.canonical(key))
+        .to_string()
+}
+
+fn normalize_host(host: &str) -> String {
+    let host = host.trim().to_ascii_lowercase();
+    host.strip_prefix("www.")
+        .map(str::to_string)
+        .unwrap_or(host)
+}
+
+type Page = Vec<(f32, DocAddress)>;
+
+fn collect(
+    index: &DossierIndex,
+    searcher: &Searcher,
+    query: &dyn Query,
+    request: &SearchRequest,
+    sort: Sort,
+) -> Result<(Page, usize, [FacetCounts; 4]), SearchError> {
+    let mut facets = FacetCollector::for_field("section");
+    facets.add_facet("/section");
+    let mut hosts = FacetCollector::for_field("host");
+    hosts.add_facet("/host");
+    let mut months = FacetCollector::for_field("month");
+    months.add_facet("/month");
+    let mut entities = FacetCollector::for_field("entity");
+    entities.add_facet("/entity");
+
+    let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
+    let error = |error| SearchError::Index(index.error(error));
+    let (page, total, (a, b, c, d)) = match sort {
+        Sort::Relevance => {
+            let (page, total, counts) = searcher
+                .search(
+                    query,
+                    &(
+                        top.order_by_score(),
+                        Count,
+                        (facets, hosts, months, entities),
+                    ),
+                )
+                .map_err(error)?;
+            (page, total, counts)
+        }
+        Sort::Date => {
+            let by_day = top.order_by_fast_field::<u64>("day", Order::Desc);
+            let (page, total, counts) = searcher
+                .search(query, &(by_day, Count, (facets, hosts, months, entities)))
+                .map_err(error)?;
+            (
+                page.into_iter()
+                    .map(|(_, address)| (0.0, address))
+                    .collect(),
+                total,
+                counts,
+            )
+        }
+    };
+    Ok((page, total, [a, b, c, d]))
+}
+
+fn facet_lists(counts: &[FacetCounts; 4], registry: Option<&Registry>) -> Facets {
+    let list = |at: usize, root: &str, top: Option<usize>| -> Vec<FacetCount> {
+        let path = format!("/{root}");
+        let counts = &counts[at];
+        let mut values: Vec<FacetCount> = counts
+            .get(path.as_str())
+            .map(|(facet, count)| FacetCount {
+                value: facet_leaf(facet),
+                count,
+                label: None,
+            })
+            .collect();
+        if root != facet::MONTH {
+            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        }
+        if let Some(top) = top {
+            values.truncate(top);
+        }
+        values
+    };
+    let mut entity = list(3, facet::ENTITY, Some(FACET_TOP));
+    if let Some(registry) = registry {
+        for value in &mut entity {
+            value.label = registry.get(&value.value).map(|entity| entity.name.clone());
+        }
+    }
+    Facets {
+        section: list(0, facet::SECTION, None),
+        host: list(1, facet::HOST, Some(FACET_TOP)),
+        month: list(2, facet::MONTH, None),
+        entity,
+    }
+}
+
+/// The last path segment of a facet (`/entity/actor:apt42` -> `actor:apt42`).
+pub fn facet_leaf(facet: &tantivy::schema::Facet) -> String {
+    facet
+        .to_path()
+        .last()
+        .map(|leaf| leaf.to_string())
+        .unwrap_or_default()
+}
+
+fn hit(item: Item, score: f32, snippets: Option<&SnippetGenerator>) -> Hit {
+    let snippet = snippets
+        .map(|generator| generator.snippet(&item.body))
+        .filter(|snippet| !snippet.is_empty());
+    let snippet = match snippet {
+        Some(snippet) => snippet.to_html(),
+        None => escape_html(&item.summary),
+    };
+    Hit {
+        page: format!("/items/{}", item.id),
+        url: item.sources.first().map(|source| source.url.clone()),
+        hosts: item.hosts().into_iter().map(str::to_string).collect(),
+        id: item.id,
+        title: item.title,
+        date: item.date,
+        kind: item.kind.as_str().to_string(),
+        brief: item.brief.map(|brief| brief.id),
+        section: item.section,
+        score,
+        snippet,
+        entities: item.entities,
+    }
+}
+
+/// Escapes text for HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,403 @@
+//! Dictionary tagging: registry labels and CVE ids found in text, with byte offsets.
+//!
+//! One Aho-Corasick automaton holds every live entity's name and aliases, folded to
+//! lower case. The text is folded the same way (with a map back to original byte
+//! offsets), all overlapping candidates are collected, the case and word-boundary
+//! rules are applied to each, and only then is the leftmost-longest set of
+//! non-overlapping matches chosen. Choosing after checking is what keeps a valid
+//! shorter match when a longer candidate at the same place fails its boundary check,
+//! which the automaton's own leftmost-longest mode cannot do.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Serialize;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::item::{Item, Mention};
+use crate::registry::Registry;
+
+/// Labels this short or shorter are never matched.
+const MIN_LABEL_CHARS: usize = 2;
+/// Labels this long or longer match case-insensitively.
+const CASE_INSENSITIVE_MIN_CHARS: usize = 4;
+
+/// Configures a [`Tagger`].
+#[derive(Debug, Clone, Default)]
+pub struct TaggerBuilder {
+    exact_case_words: HashSet<String>,
+}
+
+impl TaggerBuilder {
+    /// A builder with the default rules: labels of 4+ characters match in any case,
+    /// 2–3 character labels of capitals and digits match in exact case only, and no
+    /// label is treated as an ordinary word.
+    pub fn new() -> TaggerBuilder {
+        TaggerBuilder::default()
+    }
+
+    /// Labels (compared case-insensitively) that are also ordinary words, such as
+    /// "Agenda" or "Embargo": these match only when written exactly as in the
+    /// registry. Default: none.
+    pub fn exact_case_words<I: IntoIterator<Item = S>, S: AsRef<str>>(
+        mut self,
+        words: I,
+    ) -> TaggerBuilder {
+        self.exact_case_words = words
+            .into_iter()
+            .map(|word| word.as_ref().to_lowercase())
+            .collect();
+        self
+    }
+
+    /// Builds the automaton over the registry's live labels.
+    pub fn build(&self, registry: &Registry) -> Tagger {
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut by_folded: HashMap<String, usize> = HashMap::new();
+
+        for entity in registry.live() {
+            for label in entity.labels() {
+                let label = label.trim();
+                let Some(rule) = self.case_rule(label) else {
+                    continue;
+                };
+                let folded = label.to_lowercase();
+                let at = *by_folded.entry(folded.clone()).or_insert_with(|| {
+                    patterns.push(Pattern {
+                        folded,
+                        targets: Vec::new(),
+                    });
+                    patterns.len() - 1
+                });
+                let exact = (rule == CaseRule::Exact).then(|| label.to_string());
+                let target = Target {
+                    key: entity.key.clone(),
+                    exact,
+                };
+                if !patterns[at].targets.contains(&target) {
+                    patterns[at].targets.push(target);
+                }
+            }
+        }
+
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(patterns.iter().map(|pattern| pattern.folded.as_bytes()))
+            .expect("label patterns are plain strings well under the automaton's size limits");
+        Tagger {
+            automaton,
+            patterns,
+        }
+    }
+
+    fn case_rule(&self, label: &str) -> Option<CaseRule> {
+        let chars = label.chars().count();
+        if chars >= CASE_INSENSITIVE_MIN_CHARS {
+            if self.exact_case_words.contains(&label.to_lowercase()) {
+                return Some(CaseRule::Exact);
+            }
+            return Some(CaseRule::AnyCase);
+        }
+        let shouty = label
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit());
+        (chars >= MIN_LABEL_CHARS && shouty).then_some(CaseRule::Exact)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaseRule {
+    AnyCase,
+    Exact,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Target {
+    key: String,
+    /// The label as written, when it must match in exact case.
+    exact: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Pattern {
+    folded: String,
+    targets: Vec<Target>,
+}
+
+/// A compiled dictionary.
+#[derive(Debug, Clone)]
+pub struct Tagger {
+    automaton: AhoCorasick,
+    patterns: Vec<Pattern>,
+}
+
+/// One match before selection.
+struct Candidate {
+    start: usize,
+    end: usize,
+    keys: Vec<String>,
+}
+
+impl Tagger {
+    /// A tagger with the default rules over a registry.
+    pub fn new(registry: &Registry) -> Tagger {
+        TaggerBuilder::new().build(registry)
+    }
+
+    /// Number of distinct folded labels in the automaton.
+    pub fn label_count(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// Every entity mention in `text`, in order, with byte offsets into `text`.
+    pub fn tag(&self, text: &str) -> Vec<Mention> {
+        let folded = Folded::new(text);
+        let boundaries = Boundaries::new(text);
+        let mut candidates = self.label_candidates(text, &folded, &boundaries);
+        candidates.extend(cve_candidates(text, &boundaries));
+        select(candidates, text)
+    }
+
+    fn label_candidates(
+        &self,
+        text: &str,
+        folded: &Folded,
+        boundaries: &Boundaries,
+    ) -> Vec<Candidate> {
+        let mut candidates = Vec::new();
+        for found in self.automaton.find_overlapping_iter(folded.text.as_str()) {
+            let (start, end) = folded.original(found.start(), found.end(), text.len());
+            if !boundaries.is_start(start) || !boundaries.is_end(text, end) {
+                continue;
+            }
+            let original = &text[start..end];
+            let keys: Vec<String> = self.patterns[found.pattern().as_usize()]
+                .targets
+                .iter()
+                .filter(|target| {
+                    target
+                        .exact
+                        .as_deref()
+                        .is_none_or(|exact| exact == original)
+                })
+                .map(|target| target.key.clone())
+                .collect();
+            if !keys.is_empty() {
+                candidates.push(Candidate { start, end, keys });
+            }
+        }
+        candidates
+    }
+}
+
+/// Leftmost first, longest at a position, no overlaps.
+fn select(mut candidates: Vec<Candidate>, text: &str) -> Vec<Mention> {
+    candidates.sort_by_key(|candidate| (candidate.start, std::cmp::Reverse(candidate.end)));
+    let mut mentions = Vec::new();
+    let mut covered_to = 0;
+    for candidate in candidates {
+        if candidate.start < covered_to {
+            continue;
+        }
+        covered_to = candidate.end;
+        for key in candidate.keys {
+            let label = text[candidate.start..candidate.end].to_string();
+            mentions.push(Mention {
+                key,
+                label,
+                start: candidate.start,
+                end: candidate.end,
+            });
+        }
+    }
+    mentions
+}
+
+/// CVE ids: `CVE-YYYY-NNNN…` in any case, on word boundaries; the key is upper-case.
+fn cve_candidates(text: &str, boundaries: &Boundaries) -> Vec<Candidate> {
+    let bytes = text.as_bytes();
+    let mut candidates = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find_ascii_ci(&bytes[from..], b"cve-").map(|at| at + from) {
+        from = at + 4;
+        let year = digits(bytes, at + 4);
+        if year != 4 || bytes.get(at + 8) != Some(&b'-') {
+            continue;
+        }
+        let number = digits(bytes, at + 9);
+        let end = at + 9 + number;
+        if number < 4 || !boundaries.is_start(at) || !boundaries.is_end(text, end) {
+            continue;
+        }
+        candidates.push(Candidate {
+            start: at,
+            end,
+            keys: vec![text[at..end].to_ascii_uppercase()],
+        });
+    }
+    candidates
+}
+
+fn find_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window.eq_ignore_ascii_case(needle))
+}
+
+fn digits(bytes: &[u8], from: usize) -> usize {
+    bytes.get(from..).map_or(0, |rest| {
+        rest.iter().take_while(|b| b.is_ascii_digit()).count()
+    })
+}
+
+/// Text folded to lower case, with a map from folded byte offsets to original ones.
+struct Folded {
+    text: String,
+    /// `None` when folding kept every byte in place (ASCII text).
+    to_original: Option<Vec<usize>>,
+}
+
+impl Folded {
+    fn new(text: &str) -> Folded {
+        if text.is_ascii() {
+            return Folded {
+                text: text.to_ascii_lowercase(),
+                to_original: None,
+            };
+        }
+        let mut folded = String::with_capacity(text.len());
+        let mut map = Vec::with_capacity(text.len() + 1);
+        for (offset, ch) in text.char_indices() {
+            for lower in ch.to_lowercase() {
+                folded.push(lower);
+                map.extend(std::iter::repeat_n(offset, lower.len_utf8()));
+            }
+        }
+        map.push(text.len());
+        Folded {
+            text: folded,
+            to_original: Some(map),
+        }
+    }
+
+    /// Maps a folded match back; the end maps to the end of the original character.
+    fn original(&self, start: usize, end: usize, original_len: usize) -> (usize, usize) {
+        match &self.to_original {
+            None => (start, end),
+            Some(map) => {
+                let last = map[end - 1];
+                let after = map[end..]
+                    .iter()
+                    .copied()
+                    .find(|&at| at > last)
+                    .unwrap_or(original_len);
+                (map[start], after)
+            }
+        }
+    }
+}
+
+/// Unicode word boundaries (UAX #29) of a text.
+struct Boundaries {
+    at: BTreeSet<usize>,
+}
+
+impl Boundaries {
+    fn new(text: &str) -> Boundaries {
+        let mut at: BTreeSet<usize> = text
+            .split_word_bound_indices()
+            .map(|(offset, _)| offset)
+            .collect();
+        at.insert(text.len());
+        Boundaries { at }
+    }
+
+    fn is_start(&self, offset: usize) -> bool {
+        self.at.contains(&offset)
+    }
+
+    /// A match may also end before a possessive `'s`, which UAX #29 keeps inside the
+    /// word ("Akira's").
+    fn is_end(&self, text: &str, offset: usize) -> bool {
+        if self.at.contains(&offset) {
+            return true;
+        }
+        let rest = &text[offset..];
+        ["'s", "\u{2019}s"].iter().any(|possessive| {
+            rest.starts_with(possessive) && self.at.contains(&(offset + possessive.len()))
+        })
+    }
+}
+
+/// A mention with what a reader needs: the entity's name and type, and character
+/// offsets beside the byte ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DescribedMention {
+    /// Canonical key.
+    pub key: String,
+    /// Registry name, or the key for a CVE or an unregistered key.
+    pub name: String,
+    /// Entity type (`actor`, `cve`, …).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The text as matched.
+    pub label: String,
+    /// Byte offset of the start.
+    pub start: usize,
+    /// Byte offset of the end (exclusive).
+    pub end: usize,
+    /// Character offset of the start.
+    pub char_start: usize,
+    /// Character offset of the end (exclusive).
+    pub char_end: usize,
+}
+
+/// Adds names, types and character offsets to mentions of `text`.
+pub fn describe(mentions: &[Mention], text: &str, registry: &Registry) -> Vec<DescribedMention> {
+    mentions
+        .iter()
+        .map(|mention| DescribedMention {
+            key: mention.key.clone(),
+            name: display_name(&mention.key, registry),
+            kind: entity_type(&mention.key).to_string(),
+            label: mention.label.clone(),
+            start: mention.start,
+            end: mention.end,
+            char_start: text[..mention.start].chars().count(),
+            char_end: text[..mention.end].chars().count(),
+        })
+        .collect()
+}
+
+/// The type part of an entity key (`actor:apt42` -> `actor`); CVE ids are `cve`.
+pub fn entity_type(key: &str) -> &str {
+    match key.split_once(':') {
+        Some((kind, _)) => kind,
+        None if key.to_ascii_uppercase().starts_with("CVE-") => "cve",
+        None => "other",
+    }
+}
+
+/// The registry name of a key, or the key itself.
+pub fn display_name(key: &str, registry: &Registry) -> String {
+    registry
+        .get(registry.canonical(key))
+        .map_or_else(|| key.to_string(), |entity| entity.name.clone())
+}
+
+/// Tags an item and sets its entity keys: explicit keys (tombstones forwarded) and
+/// tagged keys, sorted and distinct.
+pub fn link(item: &mut Item, tagger: &Tagger, registry: &Registry) {
+    item.mentions = tagger.tag(&item.text());
+    let explicit = item
+        .explicit_entities
+        .iter()
+        .map(|key| registry.canonical(key).to_string());
+    let tagged = item.mentions.iter().map(|mention| mention.key.clone());
+    let cves = item.footer.cves.iter().cloned();
+    let keys: BTreeSet<String> = explicit.chain(tagged).chain(cves).collect();
+    item.entities = keys.into_iter().collect();
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,292 @@
+//! Tagging rules as a table: (name, labels, text, expected spans), grouped by rule.
+
+use super::*;
+use crate::registry::Registry;
+
+/// A registry from `(key, name, aliases)` rows.
+fn registry(rows: &[(&str, &str, &[&str])]) -> Registry {
+    let mut yaml = String::from("entities:\n");
+    for (key, name, aliases) in rows {
+        let aliases: Vec<String> = aliases.iter().map(|alias| format!("{alias:?}")).collect();
+        yaml.push_str(&format!(
+            "  - key: {key:?}\n    type: {}\n    name: {name:?}\n    aliases: [{}]\n",
+            key.split(':').next().unwrap(),
+            aliases.join(", ")
+        ));
+    }
+    Registry::parse("test.yaml", &yaml).unwrap()
+}
+
+/// `(key, matched text)` pairs found in `text`.
+fn spans(tagger: &Tagger, text: &str) -> Vec<(String, String)> {
+    tagger
+        .tag(text)
+        .into_iter()
+        .map(|mention| {
+            assert_eq!(&text[mention.start..mention.end], mention.label);
+            (mention.key, mention.label)
+        })
+        .collect()
+}
+
+struct Row {
+    name: &'static str,
+    text: &'static str,
+    expected: &'static [(&'static str, &'static str)],
+}
+
+fn check(rows: &[Row], dictionary: &[(&str, &str, &[&str])], builder: TaggerBuilder) {
+    let tagger = builder.build(&registry(dictionary));
+    for row in rows {
+        let expected: Vec<(String, String)> = row
+            .expected
+            .iter()
+            .map(|(key, label)| (key.to_string(), label.to_string()))
+            .collect();
+        assert_eq!(spans(&tagger, row.text), expected, "row `{}`", row.name);
+    }
+}
+
+const DICTIONARY: &[(&str, &str, &[&str])] = &[
+    (
+        "actor:apt42",
+        "APT42",
+        &["Charming Kitten", "Mint Sandstorm"],
+    ),
+    ("actor:oilrig", "OilRig", &["APT34", "Helix Kitten"]),
+    ("actor:helix-extortion", "Helix", &[]),
+    (
+        "actor:inc-ransom",
+        "INC Ransom",
+        &["INC", "INC Ransomware", "Lynx"],
+    ),
+    ("policy:cra", "Cyber Resilience Act", &["CRA"]),
+    ("actor:888", "888", &[]),
+    ("actor:short", "Ab", &["x"]),
+    ("actor:gamaredon", "Gamaredon", &[]),
+    ("campaign:cafe", "Opération Café", &[]),
+    ("tool:ab-cd", "AB-CD Loader", &["AB-CD"]),
+];
+
+#[test]
+fn word_boundaries() {
+    check(
+        &[
+            Row {
+                name: "inside a longer word",
+                text: "the Lynxes and Gamaredonia",
+                expected: &[],
+            },
+            Row {
+                name: "hyphen is a boundary",
+                text: "Lynx-based loader",
+                expected: &[("actor:inc-ransom", "Lynx")],
+            },
+            Row {
+                name: "possessive",
+                text: "Gamaredon's tooling",
+                expected: &[("actor:gamaredon", "Gamaredon")],
+            },
+            Row {
+                name: "curly possessive",
+                text: "Gamaredon\u{2019}s tooling",
+                expected: &[("actor:gamaredon", "Gamaredon")],
+            },
+            Row {
+                name: "shorter match survives a longer candidate failing",
+                text: "AB-CD Loaders spread",
+                expected: &[("tool:ab-cd", "AB-CD")],
+            },
+        ],
+        DICTIONARY,
+        TaggerBuilder::new(),
+    );
+}
+
+#[test]
+fn case_rules() {
+    check(
+        &[
+            Row {
+                name: "long label any case",
+                text: "charming kitten and MINT SANDSTORM",
+                expected: &[
+                    ("actor:apt42", "charming kitten"),
+                    ("actor:apt42", "MINT SANDSTORM"),
+                ],
+            },
+            Row {
+                name: "short capitals exact case",
+                text: "INC claimed it; the CRA applies",
+                expected: &[("actor:inc-ransom", "INC"), ("policy:cra", "CRA")],
+            },
+            Row {
+                name: "short capitals in lower case",
+                text: "inc. and cra and Inc",
+                expected: &[],
+            },
+            Row {
+                name: "short label inside a word",
+                text: "incident response",
+                expected: &[],
+            },
+            Row {
+                name: "digits only",
+                text: "handle 888 again, not 8888",
+                expected: &[("actor:888", "888")],
+            },
+            Row {
+                name: "mixed-case short and one-letter labels never match",
+                text: "Ab said x",
+                expected: &[],
+            },
+            Row {
+                name: "non-ASCII letters fold",
+                text: "the OPÉRATION CAFÉ relaunch",
+                expected: &[("campaign:cafe", "OPÉRATION CAFÉ")],
+            },
+        ],
+        DICTIONARY,
+        TaggerBuilder::new(),
+    );
+}
+
+#[test]
+fn longest_label_wins() {
+    check(
+        &[
+            Row {
+                name: "alias containing another name",
+                text: "Helix Kitten tooling",
+                expected: &[("actor:oilrig", "Helix Kitten")],
+            },
+            Row {
+                name: "the shorter name alone",
+                text: "the Helix brand",
+                expected: &[("actor:helix-extortion", "Helix")],
+            },
+            Row {
+                name: "longer alias of the same entity",
+                text: "INC Ransomware claimed",
+                expected: &[("actor:inc-ransom", "INC Ransomware")],
+            },
+        ],
+        DICTIONARY,
+        TaggerBuilder::new(),
+    );
+}
+
+#[test]
+fn cve_ids() {
+    check(
+        &[
+            Row {
+                name: "plain",
+                text: "CVE-2026-31431 is bad",
+                expected: &[("CVE-2026-31431", "CVE-2026-31431")],
+            },
+            Row {
+                name: "lower case normalised",
+                text: "see cve-2026-0300.",
+                expected: &[("CVE-2026-0300", "cve-2026-0300")],
+            },
+            Row {
+                name: "slash pair",
+                text: "CVE-2026-10520/CVE-2026-10523",
+                expected: &[
+                    ("CVE-2026-10520", "CVE-2026-10520"),
+                    ("CVE-2026-10523", "CVE-2026-10523"),
+                ],
+            },
+            Row {
+                name: "too few digits",
+                text: "CVE-2026-123 and CVE-26-1234",
+                expected: &[],
+            },
+            Row {
+                name: "glued to a word",
+                text: "xCVE-2026-31431",
+                expected: &[],
+            },
+        ],
+        DICTIONARY,
+        TaggerBuilder::new(),
+    );
+}
+
+#[test]
+fn exact_case_words() {
+    let dictionary: &[(&str, &str, &[&str])] = &[
+        ("actor:embargo", "Embargo", &[]),
+        ("actor:qilin", "Qilin", &["Agenda"]),
+    ];
+    check(
+        &[
+            Row {
+                name: "ordinary word",
+                text: "an arms embargo on the agenda",
+                expected: &[],
+            },
+            Row {
+                name: "as a name",
+                text: "Embargo and Agenda ransomware",
+                expected: &[("actor:embargo", "Embargo"), ("actor:qilin", "Agenda")],
+            },
+        ],
+        dictionary,
+        TaggerBuilder::new().exact_case_words(["embargo", "agenda"]),
+    );
+}
+
+#[test]
+fn tombstones_are_never_matched_and_explicit_keys_forward() {
+    let yaml = "entities:\n  - key: \"actor:new\"\n    type: actor\n    name: \"Newname\"\n  - key: \"actor:old\"\n    type: actor\n    name: \"Oldname\"\n    merged_into: \"actor:new\"\n";
+    let registry = Registry::parse("t.yaml", yaml).unwrap();
+    let tagger = Tagger::new(&registry);
+    assert!(tagger.tag("Oldname struck").is_empty());
+
+    let mut item = crate::item::Item {
+        explicit_entities: vec!["actor:old".into(), "product:unknown".into()],
+        ..test_item("Newname struck")
+    };
+    link(&mut item, &tagger, &registry);
+    assert_eq!(item.entities, ["actor:new", "product:unknown"]);
+}
+
+#[test]
+fn character_offsets_count_characters() {
+    let registry = registry(DICTIONARY);
+    let text = "Éé Lynx";
+    let mentions = Tagger::new(&registry).tag(text);
+    let described = describe(&mentions, text, &registry);
+    assert_eq!((described[0].start, described[0].char_start), (5, 3));
+    assert_eq!(described[0].name, "INC Ransom");
+    assert_eq!(described[0].kind, "actor");
+}
+
+fn test_item(title: &str) -> crate::item::Item {
+    crate::item::Item {
+        id: "2026-01-01/x".into(),
+        date: "2026-01-01".into(),
+        kind: crate::item::ItemKind::Entry,
+        level: crate::item::Level::Item,
+        brief: None,
+        section: "other".into(),
+        title: title.into(),
+        summary: String::new(),
+        body_markdown: String::new(),
+        body: String::new(),
+        update: false,
+        update_of: None,
+        verification: None,
+        markers: Vec::new(),
+        footer: Default::default(),
+        sources: Vec::new(),
+        explicit_entities: Vec::new(),
+        mentions: Vec::new(),
+        entities: Vec::new(),
+        paths: Vec::new(),
+        line: 1,
+        migrated_from: None,
+    }
+}
