@@ -91,6 +91,9 @@ pub struct Footer {
     pub vector: Option<String>,
     /// Authentication requirement as written.
     pub auth: Option<String>,
+    /// ATT&CK technique ids (`T1068`) from the front matter.
+    #[serde(default)]
+    pub techniques: Vec<String>,
     /// Status values (patch-available, exploited, …).
     pub status: Vec<String>,
     /// Evidence note.

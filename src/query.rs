@@ -26,6 +26,7 @@ const TITLE_BOOST: f32 = 3.0;
 const SUMMARY_BOOST: f32 = 1.5;
 const BODY_BOOST: f32 = 1.0;
 const LABELS_BOOST: f32 = 0.8;
+const KEYWORDS_BOOST: f32 = 0.5;
 const ENTITY_BOOST: f32 = 2.0;
 
 /// A query that cannot be understood; positions are 1-based characters.
@@ -291,6 +292,7 @@ fn text_queries(terms: &[(usize, String)], fields: &Fields) -> Vec<(Occur, Box<d
         (fields.summary, SUMMARY_BOOST),
         (fields.body, BODY_BOOST),
         (fields.labels, LABELS_BOOST),
+        (fields.keywords, KEYWORDS_BOOST),
     ];
     weighted
         .into_iter()

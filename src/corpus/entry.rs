@@ -18,6 +18,7 @@ struct FrontMatter {
     tags: Vec<String>,
     regions: Vec<String>,
     sectors: Vec<String>,
+    techniques: Vec<String>,
     entities: Vec<String>,
     cves: Vec<CveField>,
     sources: Vec<SourceField>,
@@ -155,6 +156,7 @@ fn footer_of(front: &FrontMatter) -> Footer {
         tags: front.tags.clone(),
         regions: front.regions.clone(),
         sectors: front.sectors.clone(),
+        techniques: front.techniques.clone(),
         ..Footer::default()
     };
     for cve in &front.cves {

@@ -38,6 +38,8 @@ pub struct Fields {
     pub summary: Field,
     /// Names and aliases of the item's entities, so an alias finds tagged items.
     pub labels: Field,
+    /// Footer and front-matter keywords: tags, regions, sectors, techniques, CVEs.
+    pub keywords: Field,
     /// `/section/<key>`.
     pub section: Field,
     /// `/host/<host>`.
@@ -101,7 +103,8 @@ pub fn schema() -> Schema {
     builder.add_text_field("title", text.clone());
     builder.add_text_field("body", text.clone());
     builder.add_text_field("summary", text.clone());
-    builder.add_text_field("labels", text);
+    builder.add_text_field("labels", text.clone());
+    builder.add_text_field("keywords", text);
     for root in [
         facet::SECTION,
         facet::HOST,
@@ -144,6 +147,7 @@ impl Fields {
             body: field("body"),
             summary: field("summary"),
             labels: field("labels"),
+            keywords: field("keywords"),
             section: field(facet::SECTION),
             host: field(facet::HOST),
             entity: field(facet::ENTITY),

@@ -385,6 +385,7 @@ pub fn item_document(
     document.add_text(fields.body, &item.body);
     document.add_text(fields.summary, &item.summary);
     document.add_text(fields.labels, entity_labels(item, registry));
+    document.add_text(fields.keywords, keywords(item));
     document.add_facet(fields.section, facet_of(facet::SECTION, &item.section));
     document.add_facet(fields.month, facet_of(facet::MONTH, item.month()));
     for host in item.hosts() {
@@ -411,6 +412,24 @@ pub fn item_document(
         serde_json::to_string(item).expect("items always serialize"),
     );
     document
+}
+
+/// The footer's controlled values, one per line.
+fn keywords(item: &Item) -> String {
+    let footer = &item.footer;
+    let lists = [
+        &footer.tags,
+        &footer.regions,
+        &footer.sectors,
+        &footer.techniques,
+        &footer.cves,
+    ];
+    lists
+        .iter()
+        .flat_map(|list| list.iter())
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Names and aliases of an item's registered entities, one per line.

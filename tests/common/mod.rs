@@ -1,0 +1,86 @@
+//! Shared fixtures: the real corpus, parsed once, and an index built once per test
+//! binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use dossier::corpus::{self, Parsed};
+use dossier::index::writer::{self, Linker, WriteOptions};
+use dossier::index::DossierIndex;
+use dossier::item::{Item, Level};
+use dossier::registry::Registry;
+use dossier::tagger::Tagger;
+
+/// The development corpus, beside the project.
+pub fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/ctipilot")
+}
+
+/// The corpus registry.
+pub fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        Registry::load(&corpus_dir().join("entities/registry.yaml"))
+            .expect("the corpus registry loads")
+    })
+}
+
+/// The tagger over the corpus registry.
+pub fn tagger() -> &'static Tagger {
+    static TAGGER: OnceLock<Tagger> = OnceLock::new();
+    TAGGER.get_or_init(|| Tagger::new(registry()))
+}
+
+/// Every item of the corpus, parsed, merged and tagged.
+pub fn parsed() -> &'static Parsed {
+    static PARSED: OnceLock<Parsed> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        let files = corpus::walk(&corpus_dir()).expect("the corpus reads");
+        let mut parsed = corpus::parse_files(&files).expect("the corpus parses");
+        for item in &mut parsed.items {
+            dossier::tagger::link(item, tagger(), registry());
+        }
+        parsed
+    })
+}
+
+/// The item with this id.
+pub fn item(id: &str) -> &'static Item {
+    parsed()
+        .items
+        .iter()
+        .find(|item| item.id == id)
+        .unwrap_or_else(|| panic!("no item {id}"))
+}
+
+/// Items (not brief-level text) whose brief is `brief`.
+pub fn items_of_brief(brief: &str) -> Vec<&'static Item> {
+    parsed()
+        .items
+        .iter()
+        .filter(|item| {
+            item.level == Level::Item && item.brief.as_ref().is_some_and(|b| b.id == brief)
+        })
+        .collect()
+}
+
+/// An index of the whole corpus in a temporary folder, built once.
+pub fn index() -> &'static DossierIndex {
+    static INDEX: OnceLock<(tempfile::TempDir, DossierIndex)> = OnceLock::new();
+    &INDEX
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            let index = DossierIndex::create_or_open(dir.path()).expect("a new index");
+            let files = corpus::walk(&corpus_dir()).expect("the corpus reads");
+            let linker = Linker {
+                registry: registry(),
+                tagger: tagger(),
+            };
+            writer::rebuild(&index, &files, &linker, &WriteOptions::default())
+                .expect("the corpus indexes");
+            (dir, index)
+        })
+        .1
+}

@@ -1,0 +1,285 @@
+//! Ranked search on the real corpus: what an analyst types and what must come back.
+
+mod common;
+
+use dossier::search::{search, SearchError, SearchRequest, SearchResponse, Sort};
+
+fn run(request: SearchRequest) -> SearchResponse {
+    search(common::index(), Some(common::registry()), &request).expect("the search runs")
+}
+
+fn query(text: &str, limit: usize) -> SearchResponse {
+    run(SearchRequest {
+        query: text.into(),
+        limit,
+        ..SearchRequest::default()
+    })
+}
+
+fn ids(response: &SearchResponse) -> Vec<&str> {
+    response.hits.iter().map(|hit| hit.id.as_str()).collect()
+}
+
+#[test]
+fn nis2_france_ranks_the_cjeu_referral_first() {
+    let response = query("NIS2 France", 3);
+    assert_eq!(
+        ids(&response)[0],
+        "2026-W24/european-commission-refers-france-and-spain-to-the-cjeu-over"
+    );
+    assert!(
+        response.hits[0].snippet.contains("<b>"),
+        "the snippet highlights matches"
+    );
+}
+
+#[test]
+fn ants_finds_both_days_of_the_breach_and_not_velvet_ant() {
+    let response = query("ANTS", 20);
+    let found = ids(&response);
+    assert_eq!(
+        found[0],
+        "2026-05-07/france-ants-breach-confirmed-account-count-11-7-million"
+    );
+    assert!(
+        found.contains(&"2026-05-06/france-ants-government-identity-agency-up-to-18-million-citi")
+    );
+    assert!(
+        !found.iter().any(|id| id.contains("velvet-ant")),
+        "no stemming: ANTS is not Ant"
+    );
+}
+
+#[test]
+fn france_titres_and_folded_accents() {
+    let item = "2026-05-06/france-ants-government-identity-agency-up-to-18-million-citi";
+    assert_eq!(ids(&query("France Titres", 5))[0], item);
+    assert_eq!(ids(&query("Sécurisés", 5))[0], item);
+    assert_eq!(ids(&query("securises", 5))[0], item);
+}
+
+#[test]
+fn a_cve_id_finds_exactly_that_cve() {
+    let response = query("CVE-2026-31431", 50);
+    assert_eq!(response.total, 10);
+    assert_eq!(
+        ids(&response)[0],
+        "2026-05-06/cve-2026-31431-copy-fail-linux-kernel-lpe-active-exploitatio"
+    );
+    for hit in &response.hits {
+        assert!(
+            !hit.id.starts_with("2026-06-10/"),
+            "{} never cites CVE-2026-31431",
+            hit.id
+        );
+    }
+    // CVE-2026-31635 ("DirtyDecrypt") shares the prefix but is another CVE.
+    let other = query("CVE-2026-31635", 50);
+    assert!(ids(&other)
+        .contains(&"2026-05-20/cve-2026-31635-dirtydecrypt-linux-kernel-rxgk-page-cache-wri"));
+    assert!(!ids(&other)
+        .contains(&"2026-05-06/cve-2026-31431-copy-fail-linux-kernel-lpe-active-exploitatio"));
+}
+
+#[test]
+fn versions_and_technique_ids_are_exact() {
+    assert_eq!(
+        ids(&query("2.4.66", 3))[0],
+        "2026-05-06/cve-2026-23918-apache-http-server-2-4-66-http-2-double-free"
+    );
+    // The deep dive's ATT&CK list, the weekly Copy Fail item's body, and five entries'
+    // `techniques:` front matter.
+    let technique = query("T1068", 10);
+    assert_eq!(technique.total, 7);
+    assert!(
+        ids(&technique).contains(&"2026-08-10/linux-bridge-stp-timer-uaf-no-cve-public-exploit")
+    );
+    assert!(ids(&technique)
+        .contains(&"2026-05-06/cve-2026-31431-copy-fail-deterministic-linux-kernel-local-pr"));
+}
+
+#[test]
+fn an_alias_finds_items_tagged_with_its_entity() {
+    // Only the weekly summary writes "Seedworm"; the 2026-05-08 entry names MuddyWater.
+    let found = query("Seedworm", 10);
+    assert!(ids(&found)
+        .contains(&"2026-05-08/muddywater-iran-mois-deploys-chaos-ransomware-as-false-flag"));
+    // "Lynx" is an alias of INC Ransom; the Fox Tempest item only writes "INC".
+    assert!(ids(&query("Lynx", 10))
+        .contains(&"2026-05-20/microsoft-dcu-disrupts-fox-tempest-malware-signing-as-a-serv"));
+}
+
+#[test]
+fn phrases_exclusions_and_or() {
+    let phrase = query("\"pre-auth command injection\"", 10);
+    assert_eq!(
+        ids(&phrase),
+        ["2026-W24/cve-2026-10520-cve-2026-10523-ivanti-sentry-pre-auth-command"]
+    );
+
+    let shiny = query("ShinyHunters", 50);
+    let without = query("ShinyHunters -Instructure", 50);
+    assert!(without.total < shiny.total);
+    assert!(!ids(&without)
+        .contains(&"2026-05-06/instructure-canvas-lms-data-breach-affecting-global-educatio"));
+
+    let either = query("Drupal OR TYPO3", 20);
+    let found = ids(&either);
+    assert!(
+        found.contains(&"2026-05-20/drupal-core-highly-critical-pre-patch-warning-unauthenticate")
+    );
+    assert!(
+        found.contains(&"2026-06-10/cve-2026-47344-et-al-typo3-core-june-release-13-cves-across")
+    );
+}
+
+#[test]
+fn filters_by_section_date_entity_and_host() {
+    let updates = run(SearchRequest {
+        query: "Copy Fail".into(),
+        sections: vec!["updates".into()],
+        limit: 10,
+        ..SearchRequest::default()
+    });
+    assert_eq!(
+        ids(&updates),
+        [
+            "2026-08-10/wp2root-php-uaf-copy-fail-kev-kernel-lpe-to-native-root",
+            "2026-05-07/cve-2026-31431-copy-fail-go-and-rust-exploit-variants-now-pu"
+        ]
+    );
+
+    let june = run(SearchRequest {
+        query: "APT28".into(),
+        from: Some("2026-06-01".into()),
+        to: Some("2026-06-30".into()),
+        limit: 10,
+        ..SearchRequest::default()
+    });
+    assert_eq!(
+        ids(&june),
+        [
+            "2026-W24/apt28-gru-unit-26165-sekoia-documents-a-shift-to-llm-generat",
+            "2026-W24"
+        ]
+    );
+
+    let linked = run(SearchRequest {
+        entities: vec!["incident:france-ants-breach-2026".into()],
+        limit: 50,
+        ..SearchRequest::default()
+    });
+    assert!(ids(&linked).iter().all(|id| !id.starts_with("2026-06-10/")));
+    assert!(ids(&linked)
+        .contains(&"2026-05-07/france-ants-breach-confirmed-account-count-11-7-million"));
+
+    let cited = run(SearchRequest {
+        hosts: vec!["www.socradar.io".into()],
+        limit: 10,
+        ..SearchRequest::default()
+    });
+    assert!(ids(&cited)
+        .contains(&"2026-07-03/fortibleed-fortigate-credential-harvesting-linked-to-inc-ran"));
+}
+
+#[test]
+fn empty_query_lists_newest_first_with_facets() {
+    let all = run(SearchRequest {
+        limit: 5,
+        ..SearchRequest::default()
+    });
+    assert_eq!(all.sort, Sort::Date);
+    assert_eq!(all.total, 230, "221 items and 9 brief-level texts");
+    assert_eq!(all.hits[0].date, "2026-09-28");
+    let months: Vec<&str> = all
+        .facets
+        .month
+        .iter()
+        .map(|month| month.value.as_str())
+        .collect();
+    assert_eq!(
+        months,
+        ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]
+    );
+}
+
+#[test]
+fn facets_count_every_match() {
+    let response = query("ransomware", 1);
+    let section_total: u64 = response
+        .facets
+        .section
+        .iter()
+        .map(|facet| facet.count)
+        .sum();
+    assert_eq!(
+        section_total as usize, response.total,
+        "each document has one section"
+    );
+    assert!(response
+        .facets
+        .entity
+        .iter()
+        .any(|facet| facet.value == "actor:akira" && facet.label.as_deref() == Some("Akira")));
+}
+
+#[test]
+fn bad_requests_name_the_parameter() {
+    let error = |request: SearchRequest| search(common::index(), None, &request).unwrap_err();
+    let bad_date = error(SearchRequest {
+        from: Some("2026-13-45".into()),
+        limit: 10,
+        ..SearchRequest::default()
+    });
+    assert_eq!(
+        bad_date.to_string(),
+        "from: `2026-13-45` is not a date; use YYYY-MM-DD"
+    );
+    let bad_limit = error(SearchRequest {
+        limit: 1_000_000_000,
+        ..SearchRequest::default()
+    });
+    assert!(bad_limit
+        .to_string()
+        .starts_with("limit: must be between 1 and 1000"));
+    let bad_section = error(SearchRequest {
+        sections: vec!["nope".into()],
+        limit: 10,
+        ..SearchRequest::default()
+    });
+    assert!(bad_section
+        .to_string()
+        .starts_with("section: unknown section `nope`; valid: "));
+    let unbalanced = error(SearchRequest {
+        query: "APT42 \"unbalanced".into(),
+        limit: 10,
+        ..SearchRequest::default()
+    });
+    assert!(matches!(unbalanced, SearchError::Query(_)) && unbalanced.is_user_error());
+}
+
+#[test]
+fn pasted_punctuation_still_searches() {
+    for text in [
+        "CVE-2026-0300 - PAN-OS",
+        "APT42 (Charming Kitten)",
+        "NIS2 \u{2013} transposition",
+        "Sécurisés'",
+        "CNIL [FR]",
+    ] {
+        assert!(
+            search(
+                common::index(),
+                None,
+                &SearchRequest {
+                    query: text.into(),
+                    limit: 5,
+                    ..SearchRequest::default()
+                }
+            )
+            .is_ok(),
+            "{text}"
+        );
+    }
+    assert!(query("CVE-2026-0300 - PAN-OS", 5).total > 0);
+}
