@@ -9,8 +9,11 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use dossier::corpus::{self, SourceFile};
+use dossier::entity_page::{self, EntityError, EntityPage};
+use dossier::http::{self, ServerConfig};
 use dossier::index::writer::{self, Linker, Summary, WriteOptions};
 use dossier::index::{DossierIndex, IndexError, Manifest};
+use dossier::linking;
 use dossier::registry::{Registry, RegistryError};
 use dossier::search::{self, SearchError, SearchRequest, SearchResponse, Sort};
 use dossier::settings::{RawSettings, Settings};
@@ -72,6 +75,65 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Write a synthetic corpus in the real formats, recombined from a real one (benchmarks).
+    GenCorpus {
+        /// Items to write (brief items and entries).
+        #[arg(long)]
+        items: usize,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// PRNG seed: the same seed writes the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Synthetic entities (with aliases) appended to the copied registry.
+        #[arg(long, default_value_t = 0)]
+        entities: usize,
+        /// The real corpus to recombine [env: DOSSIER_CORPUS] [default: ../shared/corpus/ctipilot]
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
+    /// Serve the JSON API and the HTML pages; write endpoints need DOSSIER_TOKEN.
+    Serve {
+        /// Listening address [env: DOSSIER_ADDR] [default: 127.0.0.1:8080]
+        #[arg(long)]
+        addr: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Measure the tagger against the explicit entity keys of entry files.
+    EvalLinking {
+        /// Corpus folder [env: DOSSIER_CORPUS] [default: ../shared/corpus/ctipilot]
+        corpus: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Candidate false positives and gaps listed in the text report.
+        #[arg(long, default_value_t = 20)]
+        show: usize,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Suggest aliases for an entity, mined from the indexed items that carry it.
+    SuggestAliases {
+        /// Entity key.
+        key: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Show an entity's page: coverage, sources, relations, related entities.
+    Entity {
+        /// Registry key (actor:apt42) or CVE id; a merged key shows its canonical entity.
+        key: String,
+        /// Print JSON (the body of GET /api/entities/KEY).
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Args)]
@@ -124,6 +186,24 @@ pub fn run() -> Result<()> {
         Command::Search(args) => search_command(args),
         Command::Tag { file, json, common } => tag(settings(&common, None)?, &file, json),
         Command::Retag { common } => retag(settings(&common, None)?),
+        Command::GenCorpus {
+            items,
+            out,
+            seed,
+            entities,
+            from,
+        } => gen_corpus(from, &out, items, seed, entities),
+        Command::Serve { addr, common } => serve(&common, addr),
+        Command::Entity { key, json, common } => entity(settings(&common, None)?, &key, json),
+        Command::EvalLinking {
+            corpus,
+            json,
+            show,
+            common,
+        } => eval_linking(settings(&common, corpus)?, json, show),
+        Command::SuggestAliases { key, json, common } => {
+            suggest_aliases(settings(&common, None)?, &key, json)
+        }
     }
 }
 
@@ -136,6 +216,10 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
                 .downcast_ref::<SearchError>()
                 .is_some_and(SearchError::is_user_error)
             || cause.downcast_ref::<dossier::query::QueryError>().is_some()
+            || matches!(
+                cause.downcast_ref::<EntityError>(),
+                Some(EntityError::NotFound { .. })
+            )
             || matches!(
                 cause.downcast_ref::<IndexError>(),
                 Some(
@@ -371,6 +455,278 @@ fn tag(settings: Settings, file: &str, json: bool) -> Result<()> {
         println!(
             "{}..{}\t{}\t{}\t{:?}",
             mention.start, mention.end, mention.key, mention.name, mention.label
+        );
+    }
+    Ok(())
+}
+
+fn gen_corpus(
+    from: Option<PathBuf>,
+    out: &Path,
+    items: usize,
+    seed: u64,
+    entities: usize,
+) -> Result<()> {
+    let settings = settings(&Common::default(), from)?;
+    let options = dossier::synthetic::Options {
+        items,
+        seed,
+        entities,
+    };
+    let generated = dossier::synthetic::generate(&settings.corpus, out, &options)
+        .with_context(|| format!("writing a synthetic corpus to {}", out.display()))?;
+    println!(
+        "wrote {} briefs, {} entries: {} items, {:.1} MB of markdown, {} to {}, {} entities -> {}",
+        generated.briefs,
+        generated.entries,
+        generated.items,
+        generated.bytes as f64 / 1e6,
+        generated.dates.0,
+        generated.dates.1,
+        generated.entities,
+        out.display()
+    );
+    Ok(())
+}
+
+fn serve(common: &Common, addr: Option<String>) -> Result<()> {
+    let raw = RawSettings {
+        index: common.index.clone(),
+        registry: common.registry.clone(),
+        addr,
+        ..RawSettings::default()
+    };
+    let settings = Settings::resolve(raw.with_env())?;
+    let index = DossierIndex::open(&settings.index)?;
+    let config = ServerConfig {
+        registry: settings.registry_for(Some(&index)),
+        index: settings.index.clone(),
+        addr: settings.addr,
+        token: settings.token.clone(),
+    };
+    drop(index);
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(http::run(config))?;
+    Ok(())
+}
+
+fn entity(settings: Settings, key: &str, json: bool) -> Result<()> {
+    let index = DossierIndex::open(&settings.index)?;
+    let registry_path = settings.registry_for(Some(&index));
+    let registry = Registry::load(&registry_path)?;
+    let page = entity_page::entity_page(&index, &registry, key)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&page)?);
+    } else {
+        print_entity(&page);
+    }
+    Ok(())
+}
+
+/// `Name (key)`, or the key alone where it is the name (CVEs).
+fn named(name: &str, key: &str) -> String {
+    if name == key {
+        key.to_string()
+    } else {
+        format!("{name} ({key})")
+    }
+}
+
+fn print_entity(page: &EntityPage) {
+    if let Some(merged) = &page.merged {
+        println!(
+            "{} ({}) was merged into {}",
+            merged.from_name, merged.from, merged.into
+        );
+    }
+    println!("{}  [{}]  {}", page.name, page.kind, page.key);
+    if !page.aliases.is_empty() {
+        println!("aka {}", page.aliases.join(", "));
+    }
+    if let Some(summary) = &page.summary {
+        println!("{summary}");
+    }
+    let coverage = &page.coverage;
+    println!(
+        "\n{} items in {} briefs, {} to {}",
+        coverage.items,
+        coverage.briefs,
+        coverage.first.as_deref().unwrap_or("?"),
+        coverage.last.as_deref().unwrap_or("?")
+    );
+    let list = |title: &str, rows: Vec<String>| {
+        if !rows.is_empty() {
+            println!("\n{title}:");
+            for row in rows {
+                println!("  {row}");
+            }
+        }
+    };
+    list(
+        "sections",
+        page.sections
+            .iter()
+            .map(|s| format!("{:>3}  {}", s.count, s.section))
+            .collect(),
+    );
+    list(
+        "sources (distinct URLs per host)",
+        page.sources
+            .distribution
+            .iter()
+            .map(|share| format!("{:>3}  {:>3}%  {}", share.count, share.percent, share.host))
+            .collect(),
+    );
+    list(
+        "relationships",
+        page.relationships
+            .iter()
+            .map(|r| format!("{} {}", r.reading, named(&r.name, &r.key)))
+            .collect(),
+    );
+    list(
+        "seen with",
+        page.cooccurring
+            .iter()
+            .take(8)
+            .map(|c| format!("{:>3}  {}", c.shared, named(&c.name, &c.key)))
+            .collect(),
+    );
+    list(
+        "possibly related",
+        page.suggestions
+            .iter()
+            .map(|s| {
+                format!(
+                    "{:>6.1}  {}, {} shared",
+                    s.score,
+                    named(&s.name, &s.key),
+                    s.shared
+                )
+            })
+            .collect(),
+    );
+    list(
+        "timeline",
+        page.timeline
+            .iter()
+            .map(|t| format!("{}  [{}] {}  ({})", t.date, t.section, t.title, t.id))
+            .collect(),
+    );
+}
+
+fn eval_linking(settings: Settings, json: bool, show: usize) -> Result<()> {
+    let registry = Registry::load(&settings.corpus_registry(&settings.corpus))?;
+    let files = corpus::walk(&settings.corpus)?;
+    let parsed = corpus::parse_files(&files)?;
+    let evaluation = linking::evaluate(&parsed.items, &registry);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&evaluation)?);
+        return Ok(());
+    }
+
+    let overall = &evaluation.overall;
+    println!(
+        "{} annotated items: recall {:.3} ({} of {} findable keys), {} candidate false positives",
+        evaluation.items,
+        overall.recall,
+        overall.found,
+        overall.findable,
+        overall.candidate_false_positives
+    );
+    println!("\nby type:");
+    for (kind, score) in &evaluation.by_type {
+        println!(
+            "  {kind:<10} recall {:.3} ({}/{}), candidates {}",
+            score.recall, score.found, score.findable, score.candidate_false_positives
+        );
+    }
+    println!("\nrules (cumulative):");
+    for row in &evaluation.rules {
+        println!(
+            "  recall {:.3}  candidates {:>4}  corpus links {:>5}  {}",
+            row.score.recall, row.score.candidate_false_positives, row.corpus_links, row.rules
+        );
+    }
+    println!("\ncandidate false positives (first {show}):");
+    for candidate in evaluation.false_positives.iter().take(show) {
+        println!(
+            "  {}  {}  {}",
+            candidate.item, candidate.key, candidate.context
+        );
+    }
+    println!("\nregistry gaps (first {show}):");
+    for gap in evaluation.gaps.iter().take(show) {
+        let aliases: Vec<String> = gap
+            .suggestions
+            .iter()
+            .map(|s| format!("{} ({:.2})", s.alias, s.score))
+            .collect();
+        println!(
+            "  {} [{}] in {} items; try: {}",
+            gap.key,
+            gap.reason,
+            gap.items.len(),
+            aliases.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn suggest_aliases(settings: Settings, key: &str, json: bool) -> Result<()> {
+    let index = DossierIndex::open(&settings.index)?;
+    let registry = Registry::load(&settings.registry_for(Some(&index)))?;
+    let key = registry.canonical(key).to_string();
+    let entity = registry
+        .get(&key)
+        .with_context(|| format!("`{key}` is not in the registry"))?;
+    let items = dossier::index::reader::all_items(&index)?;
+    let corpus: Vec<&dossier::item::Item> = items.iter().collect();
+
+    let mut carriers: Vec<&dossier::item::Item> = corpus
+        .iter()
+        .copied()
+        .filter(|item| {
+            item.explicit_entities
+                .iter()
+                .any(|k| registry.canonical(k) == key)
+        })
+        .collect();
+    let mut evidence = "items that list the key";
+    if carriers.is_empty() {
+        evidence = "items found by searching the entity's name";
+        let request = SearchRequest {
+            query: entity.name.clone(),
+            limit: 20,
+            items_only: true,
+            ..SearchRequest::default()
+        };
+        let ids: Vec<String> = search::search(&index, Some(&registry), &request)?
+            .hits
+            .into_iter()
+            .map(|hit| hit.id)
+            .collect();
+        carriers = corpus
+            .iter()
+            .copied()
+            .filter(|item| ids.contains(&item.id))
+            .collect();
+    }
+    let suggestions = linking::suggest_aliases(&key, &carriers, &corpus, &registry);
+    if json {
+        let answer = serde_json::json!({ "key": key, "evidence": evidence, "items": carriers.iter().map(|item| &item.id).collect::<Vec<_>>(), "suggestions": suggestions });
+        println!("{}", serde_json::to_string_pretty(&answer)?);
+        return Ok(());
+    }
+    println!("{key} ({}): {} {evidence}", entity.name, carriers.len());
+    for suggestion in &suggestions {
+        println!(
+            "  {:<32} score {:.2}  in {} / elsewhere {}  e.g. {}",
+            suggestion.alias,
+            suggestion.score,
+            suggestion.inside,
+            suggestion.outside,
+            suggestion.evidence.join(", ")
         );
     }
     Ok(())

@@ -9,13 +9,19 @@
 //! - [`query`] turns what a user types into a Tantivy query with filters;
 //! - [`search`] runs a query and returns hits, snippets and facet counts;
 //! - [`entity_page`] and [`related`] build entity pages and suggestions from the index;
-//! - [`http`] serves the same functions over HTTP; the binary's `cli` over the shell.
+//! - [`http`] serves the same functions over HTTP; the binary's `cli` over the shell;
+//! - [`synthetic`] writes large corpora in the real formats for benchmarks.
 
 pub mod corpus;
+pub mod entity_page;
+pub mod http;
 pub mod index;
 pub mod item;
+pub mod linking;
 pub mod query;
 pub mod registry;
+pub mod related;
 pub mod search;
 pub mod settings;
+pub mod synthetic;
 pub mod tagger;

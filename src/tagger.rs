@@ -22,31 +22,81 @@ const MIN_LABEL_CHARS: usize = 2;
 /// Labels this long or longer match case-insensitively.
 const CASE_INSENSITIVE_MIN_CHARS: usize = 4;
 
+/// Registry labels that are ordinary English words, shipped in `schema/`.
+const COMMON_WORDS: &str = include_str!("../schema/common_words.txt");
+
 /// Configures a [`Tagger`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct TaggerBuilder {
     exact_case_words: HashSet<String>,
+    word_boundaries: bool,
+    short_labels_exact_case: bool,
+    longest_match: bool,
+}
+
+impl Default for TaggerBuilder {
+    fn default() -> Self {
+        TaggerBuilder {
+            exact_case_words: HashSet::new(),
+            word_boundaries: true,
+            short_labels_exact_case: true,
+            longest_match: true,
+        }
+    }
 }
 
 impl TaggerBuilder {
-    /// A builder with the default rules: labels of 4+ characters match in any case,
-    /// 2–3 character labels of capitals and digits match in exact case only, and no
-    /// label is treated as an ordinary word.
+    /// A builder with the base rules: matches on word boundaries, labels of 4+
+    /// characters in any case, 2–3 character labels of capitals and digits in exact
+    /// case only, the longest label wins, and no label is treated as an ordinary word.
     pub fn new() -> TaggerBuilder {
         TaggerBuilder::default()
     }
 
+    /// The base rules plus the shipped list of labels that are ordinary words
+    /// (`schema/common_words.txt`): what ingest, `tag` and the server use.
+    pub fn shipped() -> TaggerBuilder {
+        let words = COMMON_WORDS
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'));
+        TaggerBuilder::new().exact_case_words(words)
+    }
+
     /// Labels (compared case-insensitively) that are also ordinary words, such as
     /// "Agenda" or "Embargo": these match only when written exactly as in the
-    /// registry. Default: none.
-    pub fn exact_case_words<I: IntoIterator<Item = S>, S: AsRef<str>>(
-        mut self,
-        words: I,
-    ) -> TaggerBuilder {
+    /// registry and not as the first word of a sentence. Default: none.
+    pub fn exact_case_words<I, S>(mut self, words: I) -> TaggerBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
         self.exact_case_words = words
             .into_iter()
             .map(|word| word.as_ref().to_lowercase())
             .collect();
+        self
+    }
+
+    /// Require matches to start and end on word boundaries. Default: `true`;
+    /// `false` exists to measure what the rule is worth.
+    pub fn word_boundaries(mut self, yes: bool) -> TaggerBuilder {
+        self.word_boundaries = yes;
+        self
+    }
+
+    /// Match 2–3 character labels only in exact case. Default: `true`; with `false`
+    /// they match in any case (measurement only).
+    pub fn short_labels_exact_case(mut self, yes: bool) -> TaggerBuilder {
+        self.short_labels_exact_case = yes;
+        self
+    }
+
+    /// Keep only the leftmost-longest non-overlapping matches. Default: `true`; with
+    /// `false` every label is tested independently, as the originating site did, so
+    /// "Helix" also fires inside "Helix Kitten" (measurement only).
+    pub fn longest_match(mut self, yes: bool) -> TaggerBuilder {
+        self.longest_match = yes;
         self
     }
 
@@ -69,10 +119,11 @@ impl TaggerBuilder {
                     });
                     patterns.len() - 1
                 });
-                let exact = (rule == CaseRule::Exact).then(|| label.to_string());
+                let exact = (rule != CaseRule::AnyCase).then(|| label.to_string());
                 let target = Target {
                     key: entity.key.clone(),
                     exact,
+                    word: rule == CaseRule::Word,
                 };
                 if !patterns[at].targets.contains(&target) {
                     patterns[at].targets.push(target);
@@ -87,6 +138,8 @@ impl TaggerBuilder {
         Tagger {
             automaton,
             patterns,
+            word_boundaries: self.word_boundaries,
+            longest_match: self.longest_match,
         }
     }
 
@@ -94,14 +147,21 @@ impl TaggerBuilder {
         let chars = label.chars().count();
         if chars >= CASE_INSENSITIVE_MIN_CHARS {
             if self.exact_case_words.contains(&label.to_lowercase()) {
-                return Some(CaseRule::Exact);
+                return Some(CaseRule::Word);
             }
             return Some(CaseRule::AnyCase);
         }
         let shouty = label
             .chars()
             .all(|c| c.is_uppercase() || c.is_ascii_digit());
-        (chars >= MIN_LABEL_CHARS && shouty).then_some(CaseRule::Exact)
+        match (
+            chars >= MIN_LABEL_CHARS && shouty,
+            self.short_labels_exact_case,
+        ) {
+            (true, true) => Some(CaseRule::Exact),
+            (true, false) => Some(CaseRule::AnyCase),
+            (false, _) => None,
+        }
     }
 }
 
@@ -109,6 +169,8 @@ impl TaggerBuilder {
 enum CaseRule {
     AnyCase,
     Exact,
+    /// Exact case, and never the first word of a sentence.
+    Word,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +178,8 @@ struct Target {
     key: String,
     /// The label as written, when it must match in exact case.
     exact: Option<String>,
+    /// An ordinary word: not matched at the start of a sentence.
+    word: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -129,6 +193,8 @@ struct Pattern {
 pub struct Tagger {
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
+    word_boundaries: bool,
+    longest_match: bool,
 }
 
 /// One match before selection.
@@ -139,9 +205,9 @@ struct Candidate {
 }
 
 impl Tagger {
-    /// A tagger with the default rules over a registry.
+    /// A tagger with the shipped rules ([`TaggerBuilder::shipped`]) over a registry.
     pub fn new(registry: &Registry) -> Tagger {
-        TaggerBuilder::new().build(registry)
+        TaggerBuilder::shipped().build(registry)
     }
 
     /// Number of distinct folded labels in the automaton.
@@ -155,7 +221,11 @@ impl Tagger {
         let boundaries = Boundaries::new(text);
         let mut candidates = self.label_candidates(text, &folded, &boundaries);
         candidates.extend(cve_candidates(text, &boundaries));
-        select(candidates, text)
+        if self.longest_match {
+            select(candidates, text)
+        } else {
+            every(candidates, text)
+        }
     }
 
     fn label_candidates(
@@ -165,27 +235,51 @@ impl Tagger {
         boundaries: &Boundaries,
     ) -> Vec<Candidate> {
         let mut candidates = Vec::new();
+        let mut pending: Vec<(usize, Candidate)> = Vec::new();
+        let mut named_mid_sentence: HashSet<usize> = HashSet::new();
+
         for found in self.automaton.find_overlapping_iter(folded.text.as_str()) {
             let (start, end) = folded.original(found.start(), found.end(), text.len());
-            if !boundaries.is_start(start) || !boundaries.is_end(text, end) {
+            let bounded = boundaries.is_start(start) && boundaries.is_end(text, end);
+            if self.word_boundaries && !bounded {
                 continue;
             }
             let original = &text[start..end];
-            let keys: Vec<String> = self.patterns[found.pattern().as_usize()]
-                .targets
-                .iter()
-                .filter(|target| {
-                    target
-                        .exact
-                        .as_deref()
-                        .is_none_or(|exact| exact == original)
-                })
-                .map(|target| target.key.clone())
-                .collect();
-            if !keys.is_empty() {
+            let pattern = found.pattern().as_usize();
+            let sentence_start = starts_sentence(text, start);
+            let targets = self.patterns[pattern].targets.iter().filter(|target| {
+                target
+                    .exact
+                    .as_deref()
+                    .is_none_or(|exact| exact == original)
+            });
+            let (words, names): (Vec<&Target>, Vec<&Target>) =
+                targets.partition(|target| target.word);
+
+            if !names.is_empty() {
+                let keys = names.iter().map(|target| target.key.clone()).collect();
+                candidates.push(Candidate { start, end, keys });
+            }
+            if words.is_empty() {
+                continue;
+            }
+            let keys = words.iter().map(|target| target.key.clone()).collect();
+            if sentence_start {
+                pending.push((pattern, Candidate { start, end, keys }));
+            } else {
+                named_mid_sentence.insert(pattern);
                 candidates.push(Candidate { start, end, keys });
             }
         }
+
+        // An ordinary-word label opening a sentence is capitalised anyway; it counts
+        // as a name only when the same text also writes it so mid-sentence.
+        candidates.extend(
+            pending
+                .into_iter()
+                .filter(|(pattern, _)| named_mid_sentence.contains(pattern))
+                .map(|(_, candidate)| candidate),
+        );
         candidates
     }
 }
@@ -200,17 +294,35 @@ fn select(mut candidates: Vec<Candidate>, text: &str) -> Vec<Mention> {
             continue;
         }
         covered_to = candidate.end;
-        for key in candidate.keys {
-            let label = text[candidate.start..candidate.end].to_string();
-            mentions.push(Mention {
-                key,
-                label,
-                start: candidate.start,
-                end: candidate.end,
-            });
-        }
+        mentions.extend(mentions_of(candidate, text));
     }
     mentions
+}
+
+/// Every candidate, overlaps included: the originating site's behaviour.
+fn every(mut candidates: Vec<Candidate>, text: &str) -> Vec<Mention> {
+    candidates.sort_by_key(|candidate| (candidate.start, std::cmp::Reverse(candidate.end)));
+    candidates
+        .into_iter()
+        .flat_map(|candidate| mentions_of(candidate, text))
+        .collect()
+}
+
+fn mentions_of(candidate: Candidate, text: &str) -> impl Iterator<Item = Mention> + '_ {
+    let (start, end) = (candidate.start, candidate.end);
+    candidate.keys.into_iter().map(move |key| Mention {
+        key,
+        label: text[start..end].to_string(),
+        start,
+        end,
+    })
+}
+
+/// `true` when `offset` opens a sentence: only spaces, quotes or emphasis stand
+/// between it and the start of the text, a sentence end, a colon or a line break.
+fn starts_sentence(text: &str, offset: usize) -> bool {
+    let before = text[..offset].trim_end_matches([' ', '\t', '*', '"', '\u{201C}', '(', '[']);
+    before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n', '\u{2014}', '|'])
 }
 
 /// CVE ids: `CVE-YYYY-NNNN…` in any case, on word boundaries; the key is upper-case.
@@ -298,33 +410,47 @@ impl Folded {
 }
 
 /// Unicode word boundaries (UAX #29) of a text.
-struct Boundaries {
-    at: BTreeSet<usize>,
+struct Boundaries<'t> {
+    text: &'t str,
+    /// Sorted boundary offsets, computed on first use: most texts of a large
+    /// corpus have no candidate at all and never need them.
+    at: std::cell::OnceCell<Vec<usize>>,
 }
 
-impl Boundaries {
-    fn new(text: &str) -> Boundaries {
-        let mut at: BTreeSet<usize> = text
-            .split_word_bound_indices()
-            .map(|(offset, _)| offset)
-            .collect();
-        at.insert(text.len());
-        Boundaries { at }
+impl<'t> Boundaries<'t> {
+    fn new(text: &'t str) -> Boundaries<'t> {
+        Boundaries {
+            text,
+            at: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn contains(&self, offset: usize) -> bool {
+        let at = self.at.get_or_init(|| {
+            let mut at: Vec<usize> = self
+                .text
+                .split_word_bound_indices()
+                .map(|(offset, _)| offset)
+                .collect();
+            at.push(self.text.len());
+            at
+        });
+        at.binary_search(&offset).is_ok()
     }
 
     fn is_start(&self, offset: usize) -> bool {
-        self.at.contains(&offset)
+        self.contains(offset)
     }
 
     /// A match may also end before a possessive `'s`, which UAX #29 keeps inside the
     /// word ("Akira's").
     fn is_end(&self, text: &str, offset: usize) -> bool {
-        if self.at.contains(&offset) {
+        if self.contains(offset) {
             return true;
         }
         let rest = &text[offset..];
         ["'s", "\u{2019}s"].iter().any(|possessive| {
-            rest.starts_with(possessive) && self.at.contains(&(offset + possessive.len()))
+            rest.starts_with(possessive) && self.contains(offset + possessive.len())
         })
     }
 }

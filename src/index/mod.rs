@@ -247,9 +247,15 @@ fn tantivy_error(dir: &Path, source: tantivy::TantivyError) -> IndexError {
     }
 }
 
+/// A placeholder that keeps the default `index/` folder in git.
+const PLACEHOLDER: &str = ".gitkeep";
+
+/// Empty, absent, or holding only the git placeholder.
 fn is_empty_dir(dir: &Path) -> bool {
     match std::fs::read_dir(dir) {
-        Ok(mut entries) => entries.next().is_none(),
+        Ok(entries) => entries
+            .flatten()
+            .all(|entry| entry.file_name() == PLACEHOLDER),
         Err(_) => !dir.exists(),
     }
 }
@@ -272,6 +278,7 @@ fn clear_index_files(dir: &Path) -> Result<(), IndexError> {
             .unwrap_or_default();
         path.is_file()
             && (name == "meta.json"
+                || name == PLACEHOLDER
                 || name == MANIFEST
                 || name.starts_with(".tantivy")
                 || name == ".managed.json"
@@ -286,6 +293,7 @@ fn clear_index_files(dir: &Path) -> Result<(), IndexError> {
     }
     entries
         .iter()
+        .filter(|path| !path.ends_with(PLACEHOLDER))
         .try_for_each(std::fs::remove_file)
         .map_err(io)
 }

@@ -94,3 +94,19 @@ pub fn item_by_id(index: &DossierIndex, id: &str) -> Result<Option<Item>, IndexE
         None => Ok(None),
     }
 }
+
+/// Every stored item (brief-level text excluded), in index order.
+pub fn all_items(index: &DossierIndex) -> Result<Vec<Item>, IndexError> {
+    let searcher = index.searcher();
+    let query = TermQuery::new(
+        Term::from_field_text(index.fields().doc_type, super::schema::doc_type::ITEM),
+        IndexRecordOption::Basic,
+    );
+    let addresses = searcher
+        .search(&query, &DocSetCollector)
+        .map_err(|error| index.error(error))?;
+    addresses
+        .into_iter()
+        .map(|address| item_at(index, &searcher, address))
+        .collect()
+}

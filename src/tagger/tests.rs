@@ -219,6 +219,7 @@ fn exact_case_words() {
     let dictionary: &[(&str, &str, &[&str])] = &[
         ("actor:embargo", "Embargo", &[]),
         ("actor:qilin", "Qilin", &["Agenda"]),
+        ("actor:unsafe", "Unsafe", &[]),
     ];
     check(
         &[
@@ -229,12 +230,73 @@ fn exact_case_words() {
             },
             Row {
                 name: "as a name",
-                text: "Embargo and Agenda ransomware",
+                text: "the Embargo group and Agenda ransomware",
                 expected: &[("actor:embargo", "Embargo"), ("actor:qilin", "Agenda")],
+            },
+            Row {
+                name: "first word of a sentence",
+                text: "Unsafe deserialization. Embargo rose.",
+                expected: &[],
+            },
+            Row {
+                name: "after a colon",
+                text: "Impact: Unsafe defaults",
+                expected: &[],
+            },
+            Row {
+                name: "sentence start backed by a mid-sentence name",
+                text: "Embargo struck again. Analysts tie it to the Embargo group.",
+                expected: &[("actor:embargo", "Embargo"), ("actor:embargo", "Embargo")],
             },
         ],
         dictionary,
-        TaggerBuilder::new().exact_case_words(["embargo", "agenda"]),
+        TaggerBuilder::new().exact_case_words(["embargo", "agenda", "unsafe"]),
+    );
+}
+
+#[test]
+fn measurement_switches() {
+    let tagger = TaggerBuilder::new()
+        .longest_match(false)
+        .build(&registry(DICTIONARY));
+    let keys: Vec<String> = tagger
+        .tag("Helix Kitten tooling")
+        .into_iter()
+        .map(|m| m.key)
+        .collect();
+    assert_eq!(
+        keys,
+        ["actor:oilrig", "actor:helix-extortion"],
+        "every label fires, as on the originating site"
+    );
+
+    let loose = TaggerBuilder::new()
+        .word_boundaries(false)
+        .build(&registry(DICTIONARY));
+    assert_eq!(
+        spans(&loose, "Lynxes"),
+        [("actor:inc-ransom".to_string(), "Lynx".to_string())]
+    );
+
+    let any_case = TaggerBuilder::new()
+        .short_labels_exact_case(false)
+        .build(&registry(DICTIONARY));
+    assert_eq!(
+        spans(&any_case, "the cra applies"),
+        [("policy:cra".to_string(), "cra".to_string())]
+    );
+}
+
+#[test]
+fn shipped_rules_know_common_words() {
+    let registry = registry(&[("actor:embargo", "Embargo", &[])]);
+    assert!(Tagger::new(&registry).tag("an arms embargo").is_empty());
+    assert!(
+        TaggerBuilder::new()
+            .build(&registry)
+            .tag("an arms embargo")
+            .len()
+            == 1
     );
 }
 

@@ -1,0 +1,299 @@
+//! In-process measurements for `bench/run`: what a shell command cannot time
+//! without counting process start-up, index opening and registry loading.
+//!
+//! ```text
+//! bench_driver export CORPUS ITEMS.jsonl TEXTS.jsonl [--text-bytes N]
+//! bench_driver labels REGISTRY LABELS.jsonl
+//! bench_driver tag REGISTRY TEXTS.jsonl
+//! bench_driver query INDEX QUERIES.jsonl [--runs N]
+//! bench_driver entity INDEX [--runs N]
+//! ```
+//!
+//! Every command prints one JSON object on stdout. Latencies are wall-clock
+//! microseconds of the library call only (`search::search`, `entity_page`,
+//! `Tagger::tag`), after one warm-up run.
+
+use std::io::{BufRead, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+use tantivy::collector::FacetCollector;
+
+use dossier::corpus::{self, SourceFile};
+use dossier::entity_page;
+use dossier::index::DossierIndex;
+use dossier::item::Level;
+use dossier::query;
+use dossier::registry::Registry;
+use dossier::search::{self, SearchRequest};
+use dossier::tagger::{self, Tagger};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str, default: usize| -> usize {
+        args.iter()
+            .position(|arg| arg == name)
+            .and_then(|at| args.get(at + 1))
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(default)
+    };
+    let positional: Vec<&str> = args
+        .iter()
+        .enumerate()
+        .filter(|(at, arg)| !arg.starts_with("--") && (*at == 0 || !args[at - 1].starts_with("--")))
+        .map(|(_, arg)| arg.as_str())
+        .collect();
+    let output = match positional.as_slice() {
+        ["export", corpus, items, texts] => export(
+            Path::new(corpus),
+            Path::new(items),
+            Path::new(texts),
+            flag("--text-bytes", 16 << 20),
+        )?,
+        ["labels", registry, out] => labels(Path::new(registry), Path::new(out))?,
+        ["tag", registry, texts] => tag(Path::new(registry), Path::new(texts))?,
+        ["query", index, queries] => {
+            queries_bench(Path::new(index), Path::new(queries), flag("--runs", 20))?
+        }
+        ["entity", index] => entity_bench(Path::new(index), flag("--runs", 20))?,
+        _ => bail!("usage: see the module doc of examples/bench_driver.rs"),
+    };
+    println!("{output}");
+    Ok(())
+}
+
+/// Corpus files in `corpus::walk` order, as paths: the driver reads them one at a time
+/// so that exporting a million items does not hold the corpus in memory.
+fn corpus_paths(corpus: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut paths = Vec::new();
+    let push_dir =
+        |dir: &Path, prefix: &str, paths: &mut Vec<(PathBuf, String)>| -> Result<()> {
+            if !dir.is_dir() {
+                return Ok(());
+            }
+            let mut names: Vec<_> = std::fs::read_dir(dir)?
+                .map(|entry| entry.map(|e| e.path()))
+                .collect::<Result<_, _>>()?;
+            names.sort();
+            for path in names {
+                if path.extension().is_some_and(|ext| ext == "md") && path.is_file() {
+                    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                    paths.push((path, format!("{prefix}/{name}")));
+                }
+            }
+            Ok(())
+        };
+    push_dir(&corpus.join("briefs"), "briefs", &mut paths)?;
+    push_dir(&corpus.join("briefs/weekly"), "briefs/weekly", &mut paths)?;
+    let entries = corpus.join("entries");
+    if entries.is_dir() {
+        let mut days: Vec<_> = std::fs::read_dir(&entries)?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        days.sort();
+        for day in days {
+            let name = day.file_name().unwrap().to_string_lossy().into_owned();
+            push_dir(&day, &format!("entries/{name}"), &mut paths)?;
+        }
+    }
+    Ok(paths)
+}
+
+/// The documents dossier makes searchable (items and brief-level text), parsed and
+/// tagged by the library, as JSON lines for the peers; plus item texts for tagging.
+fn export(corpus: &Path, items_out: &Path, texts_out: &Path, text_bytes: usize) -> Result<Value> {
+    let registry = Registry::load(&corpus.join("entities/registry.yaml"))?;
+    let tagger = Tagger::new(&registry);
+    let mut items = BufWriter::new(std::fs::File::create(items_out)?);
+    let mut texts = BufWriter::new(std::fs::File::create(texts_out)?);
+    let (mut documents, mut item_count, mut written_text) = (0usize, 0usize, 0usize);
+    for (path, relative) in corpus_paths(corpus)? {
+        let file = SourceFile::read(&path, &relative)?;
+        let parsed = corpus::parse_files(std::slice::from_ref(&file))?;
+        for mut item in parsed.items {
+            tagger::link(&mut item, &tagger, &registry);
+            let level = match item.level {
+                Level::Item => "item",
+                Level::Brief => "brief",
+            };
+            let row = json!({
+                "id": item.id, "date": item.date, "section": item.section, "level": level,
+                "title": item.title, "body": item.body, "summary": item.summary,
+                "entities": item.entities,
+            });
+            serde_json::to_writer(&mut items, &row)?;
+            items.write_all(b"\n")?;
+            documents += 1;
+            if item.level == Level::Item {
+                item_count += 1;
+                if written_text < text_bytes {
+                    let text = item.text();
+                    written_text += text.len();
+                    serde_json::to_writer(&mut texts, &text)?;
+                    texts.write_all(b"\n")?;
+                }
+            }
+        }
+    }
+    items.flush()?;
+    texts.flush()?;
+    Ok(json!({"documents": documents, "items": item_count, "text_bytes": written_text}))
+}
+
+/// The tagger's labels with their case rule, for the Python taggers: labels of 4+
+/// characters in any case, 2–3 character labels of capitals and digits in exact case.
+fn labels(registry: &Path, out: &Path) -> Result<Value> {
+    let registry = Registry::load(registry)?;
+    let mut file = BufWriter::new(std::fs::File::create(out)?);
+    let mut count = 0;
+    for entity in registry.live() {
+        for label in entity.labels() {
+            let label = label.trim();
+            let chars = label.chars().count();
+            let shouty = label
+                .chars()
+                .all(|c| c.is_uppercase() || c.is_ascii_digit());
+            let exact = match chars {
+                0..=1 => continue,
+                2..=3 if shouty => true,
+                2..=3 => continue,
+                _ => false,
+            };
+            serde_json::to_writer(
+                &mut file,
+                &json!({"label": label, "exact": exact, "key": entity.key}),
+            )?;
+            file.write_all(b"\n")?;
+            count += 1;
+        }
+    }
+    file.flush()?;
+    Ok(json!({"labels": count}))
+}
+
+fn read_texts(path: &Path) -> Result<Vec<String>> {
+    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    file.lines()
+        .map(|line| Ok(serde_json::from_str(&line?)?))
+        .collect()
+}
+
+/// Tagging throughput: every text through `Tagger::tag`, repeated to at least 2 s.
+fn tag(registry: &Path, texts: &Path) -> Result<Value> {
+    let started = Instant::now();
+    let registry = Registry::load(registry)?;
+    let loaded = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let tagger = Tagger::new(&registry);
+    let build = started.elapsed().as_secs_f64();
+    let texts = read_texts(texts)?;
+    let bytes: usize = texts.iter().map(String::len).sum();
+
+    let mut mentions = 0;
+    let mut rounds = 0;
+    let started = Instant::now();
+    while rounds == 0 || started.elapsed().as_secs_f64() < 2.0 {
+        mentions = texts
+            .iter()
+            .map(|text| tagger.tag(text).len())
+            .sum::<usize>();
+        rounds += 1;
+    }
+    let seconds = started.elapsed().as_secs_f64() / rounds as f64;
+    Ok(json!({
+        "labels": tagger.label_count(), "texts": texts.len(), "bytes": bytes,
+        "mentions": mentions, "seconds": seconds, "mb_per_s": bytes as f64 / 1e6 / seconds,
+        "registry_load_s": loaded, "build_s": build,
+    }))
+}
+
+fn percentiles(samples: &mut [f64]) -> Value {
+    samples.sort_by(f64::total_cmp);
+    let at =
+        |p: f64| samples[((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1];
+    json!({"p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99), "max_ms": at(1.0), "n": samples.len()})
+}
+
+fn open(index_dir: &Path) -> Result<(DossierIndex, Option<Registry>)> {
+    let index = DossierIndex::open(index_dir)?;
+    let registry = index
+        .manifest()
+        .registry
+        .and_then(|path| Registry::load(&path).ok());
+    Ok((index, registry))
+}
+
+/// Query latency: each query `runs` times after a warm-up, in the library.
+fn queries_bench(index_dir: &Path, queries: &Path, runs: usize) -> Result<Value> {
+    let (index, registry) = open(index_dir)?;
+    let lines = std::fs::read_to_string(queries).context("reading the query file")?;
+    let mut all = Vec::new();
+    let mut rows = Vec::new();
+    for line in lines.lines().filter(|line| !line.trim().is_empty()) {
+        let spec: Value = serde_json::from_str(line)?;
+        let text = |name: &str| spec.get(name).and_then(Value::as_str).map(str::to_string);
+        let request = SearchRequest {
+            query: text("q").unwrap_or_default(),
+            sections: text("section").into_iter().collect(),
+            entities: text("entity").into_iter().collect(),
+            from: text("from"),
+            to: text("to"),
+            limit: 10,
+            ..SearchRequest::default()
+        };
+        let warm = search::search(&index, registry.as_ref(), &request)?;
+        let mut samples = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let started = Instant::now();
+            let response = search::search(&index, registry.as_ref(), &request)?;
+            samples.push(started.elapsed().as_secs_f64() * 1e3);
+            std::hint::black_box(response);
+        }
+        all.extend(samples.iter().copied());
+        rows.push(
+            json!({"query": spec, "total": warm.total, "latency": percentiles(&mut samples)}),
+        );
+    }
+    Ok(json!({"overall": percentiles(&mut all), "queries": rows}))
+}
+
+/// Entity page time for the most-cited, a median and a rare entity.
+fn entity_bench(index_dir: &Path, runs: usize) -> Result<Value> {
+    let (index, registry) = open(index_dir)?;
+    let registry = registry.context("the index has no registry in its manifest")?;
+    let searcher = index.searcher();
+    let mut collector = FacetCollector::for_field("entity");
+    collector.add_facet("/entity");
+    let counts = searcher.search(query::items_only(index.fields()).as_ref(), &collector)?;
+    let mut keys: Vec<(u64, String)> = counts
+        .get("/entity")
+        .map(|(facet, count)| (count, search::facet_leaf(facet)))
+        .filter(|(_, key)| registry.get(key).is_some())
+        .collect();
+    keys.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    if keys.is_empty() {
+        bail!("no registered entity is linked to any item");
+    }
+    let chosen = [
+        ("most-cited", keys[0].clone()),
+        ("median", keys[keys.len() / 2].clone()),
+        ("rare", keys[keys.len() - 1].clone()),
+    ];
+    let mut rows = Vec::new();
+    for (role, (items, key)) in chosen {
+        entity_page::entity_page(&index, &registry, &key)?;
+        let mut samples = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let started = Instant::now();
+            let page = entity_page::entity_page(&index, &registry, &key)?;
+            samples.push(started.elapsed().as_secs_f64() * 1e3);
+            std::hint::black_box(page);
+        }
+        rows.push(
+            json!({"role": role, "key": key, "items": items, "latency": percentiles(&mut samples)}),
+        );
+    }
+    Ok(json!({"entities": rows}))
+}

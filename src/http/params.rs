@@ -1,0 +1,166 @@
+//! Query strings with repeated keys, decoded once and checked by name.
+//!
+//! Decoding follows `application/x-www-form-urlencoded`, as browsers write it: a
+//! bare `+` is a space and `%2B` is a plus sign. That is the one reading that keeps
+//! `q=NIS2+France` (what a search form sends for "NIS2 France") a two-word query,
+//! and it loses nothing the query language needs: every word is already required,
+//! so a `+` operator read as a space gives the same result, and a client that wants
+//! the plus sign itself sends `%2B`, which reaches the query parser intact.
+//! Empty values (`from=` from an empty form field) count as absent.
+
+use crate::search::{self, SearchRequest, Sort};
+
+use super::error::AppError;
+
+/// Parameters of `/api/search` and `/search`.
+pub(crate) const SEARCH_KEYS: &[&str] = &[
+    "q", "section", "host", "entity", "from", "to", "sort", "limit", "offset",
+];
+
+/// A decoded query string.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Params {
+    pairs: Vec<(String, String)>,
+}
+
+impl Params {
+    /// Decodes a raw query string (without the `?`).
+    pub(crate) fn parse(raw: Option<&str>) -> Params {
+        let pairs = raw
+            .map(|raw| {
+                url::form_urlencoded::parse(raw.as_bytes())
+                    .map(|(key, value)| (key.into_owned(), value.into_owned()))
+                    .filter(|(_, value)| !value.trim().is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Params { pairs }
+    }
+
+    /// Refuses parameters outside `known`, naming the valid ones: a typo such as
+    /// `sectoin=` would otherwise be silently ignored.
+    pub(crate) fn only(&self, known: &[&str]) -> Result<(), AppError> {
+        match self
+            .pairs
+            .iter()
+            .find(|(key, _)| !known.contains(&key.as_str()))
+        {
+            Some((key, _)) => Err(AppError::BadRequest(format!(
+                "unknown parameter `{key}`; valid: {}",
+                known.join(", ")
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Every value of a repeatable parameter, in order.
+    pub(crate) fn all(&self, key: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(name, _)| name == key)
+            .map(|(_, value)| value.clone())
+            .collect()
+    }
+
+    /// The value of a parameter given at most once.
+    pub(crate) fn one(&self, key: &str) -> Result<Option<String>, AppError> {
+        let mut values = self.all(key);
+        if values.len() > 1 {
+            return Err(AppError::BadRequest(format!(
+                "{key}: give it once, got {} values",
+                values.len()
+            )));
+        }
+        Ok(values.pop())
+    }
+
+    /// A whole number given at most once.
+    pub(crate) fn number(&self, key: &str) -> Result<Option<usize>, AppError> {
+        self.one(key)?
+            .map(|value| {
+                value.trim().parse().map_err(|_| {
+                    AppError::BadRequest(format!("{key}: `{value}` is not a whole number"))
+                })
+            })
+            .transpose()
+    }
+
+    /// A yes/no flag: `1`, `true`, `yes` or `0`, `false`, `no`.
+    pub(crate) fn flag(&self, key: &str) -> Result<bool, AppError> {
+        match self
+            .one(key)?
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("0" | "false" | "no") => Ok(false),
+            Some("1" | "true" | "yes") => Ok(true),
+            Some(other) => Err(AppError::BadRequest(format!(
+                "{key}: `{other}` is not a flag; use 1 or 0"
+            ))),
+        }
+    }
+
+    /// The request of a search, checked by [`search::validate`] so that a bad date
+    /// or an unknown section is a 400 before any work is done.
+    pub(crate) fn search_request(&self, default_limit: usize) -> Result<SearchRequest, AppError> {
+        self.only(SEARCH_KEYS)?;
+        let sort = match self.one("sort")?.as_deref() {
+            None => None,
+            Some("relevance") => Some(Sort::Relevance),
+            Some("date") => Some(Sort::Date),
+            Some(other) => {
+                return Err(AppError::BadRequest(format!(
+                    "sort: unknown order `{other}`; valid: relevance, date"
+                )))
+            }
+        };
+        let request = SearchRequest {
+            // Repeated `q` values must all hold, like the words of one query.
+            query: self.all("q").join(" "),
+            sections: self.all("section"),
+            hosts: self.all("host"),
+            entities: self.all("entity"),
+            from: self.one("from")?,
+            to: self.one("to")?,
+            sort,
+            limit: self.number("limit")?.unwrap_or(default_limit),
+            offset: self.number("offset")?.unwrap_or(0),
+            items_only: false,
+        };
+        search::validate(&request)?;
+        Ok(request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_plus_is_a_space_and_an_encoded_plus_is_kept() {
+        let params = Params::parse(Some("q=NIS2+France&q=%2BAPT42&section=a&section=b&from="));
+        assert_eq!(params.all("q"), ["NIS2 France", "+APT42"]);
+        assert_eq!(params.all("section"), ["a", "b"]);
+        assert_eq!(params.one("from").unwrap(), None);
+    }
+
+    #[test]
+    fn bad_values_are_user_errors() {
+        let params = Params::parse(Some("limit=ten&to=1&to=2&suggest=maybe&sectoin=x"));
+        assert!(matches!(
+            params.number("limit"),
+            Err(AppError::BadRequest(_))
+        ));
+        assert!(matches!(params.one("to"), Err(AppError::BadRequest(_))));
+        assert!(matches!(
+            params.flag("suggest"),
+            Err(AppError::BadRequest(_))
+        ));
+        let error = params.only(SEARCH_KEYS).unwrap_err().to_string();
+        assert!(
+            error.starts_with("unknown parameter `suggest`; valid: q, section"),
+            "{error}"
+        );
+    }
+}

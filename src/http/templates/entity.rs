@@ -1,0 +1,300 @@
+//! The entity page, every component of [`EntityPage`] in turn, and the entity list.
+
+use maud::{html, Markup, PreEscaped};
+
+use super::charts::{bars, sparkline, Bar};
+use super::{entity_href, href, item_href, layout};
+use crate::entity_page::{EntityPage, EntitySummary, Sources};
+use crate::related::Direction;
+
+/// Co-occurring entities shown on the page; the API lists them all.
+pub(crate) const COOCCURRING_ON_PAGE: usize = 8;
+
+/// `/entities/{key}`.
+pub(crate) fn page(page: &EntityPage) -> Markup {
+    layout(
+        &page.name,
+        true,
+        html! {
+            (header(page))
+            (coverage(page))
+            (sections(page))
+            (sources(&page.sources))
+            (relationships(page))
+            (cooccurring(page))
+            (suggestions(page))
+            (timeline(page))
+            (items(page))
+        },
+    )
+}
+
+fn header(page: &EntityPage) -> Markup {
+    html! {
+        section #header {
+            @if let Some(merged) = &page.merged {
+                p.notice #merged {
+                    (merged.from_name) " (" code { (merged.from) } ") was merged into "
+                    strong { (page.name) } "; this is its page."
+                }
+            }
+            h1 { (page.name) " " small { (page.kind) } }
+            p.meta {
+                "key " code #key { (page.key) }
+                @if let Some(nexus) = &page.nexus { " · nexus " (nexus) }
+                @if let Some(first_seen) = &page.first_seen { " · first seen " (first_seen) }
+                @if !page.registered { " · not in the registry" }
+            }
+            @if !page.aliases.is_empty() {
+                p #aliases { "Also known as: " (page.aliases.join(", ")) }
+            }
+            @if let Some(summary) = &page.summary { p #summary { (summary) } }
+            p.meta {
+                a href=(href("/search", &[("entity".into(), page.key.clone())])) { "Search its items" }
+                " · "
+                a href={ "/api" (entity_href(&page.key)) } { "JSON" }
+            }
+        }
+    }
+}
+
+fn coverage(page: &EntityPage) -> Markup {
+    let coverage = &page.coverage;
+    html! {
+        section #coverage {
+            h2 { "Coverage" }
+            @if coverage.items == 0 {
+                p { "No item links this entity yet." }
+            } @else {
+                p {
+                    "First " strong #first { (coverage.first.as_deref().unwrap_or("?")) }
+                    ", last " strong #last { (coverage.last.as_deref().unwrap_or("?")) }
+                    ": " strong #item-count { (coverage.items) } " items in "
+                    strong #brief-count { (coverage.briefs) } " briefs."
+                }
+                (sparkline(&coverage.weeks))
+            }
+        }
+    }
+}
+
+fn sections(page: &EntityPage) -> Markup {
+    let rows: Vec<Bar> = page
+        .sections
+        .iter()
+        .map(|section| Bar {
+            label: section.section.clone(),
+            value: section.count,
+            note: None,
+        })
+        .collect();
+    html! {
+        @if !rows.is_empty() {
+            section #sections {
+                h2 { "Where it is cited" }
+                (bars("Items per section", &rows))
+            }
+        }
+    }
+}
+
+fn sources(sources: &Sources) -> Markup {
+    let rows: Vec<Bar> = sources
+        .distribution
+        .iter()
+        .map(|share| Bar {
+            label: share.host.clone(),
+            value: share.count as u64,
+            note: Some(format!("{}%", share.percent)),
+        })
+        .collect();
+    html! {
+        @if sources.urls > 0 {
+            section #sources {
+                h2 { "Sources" }
+                p { (sources.urls) " distinct URLs from " (sources.hosts) " hosts." }
+                (bars("Distinct URLs per host", &rows))
+                details {
+                    summary { "All cited sources" }
+                    table {
+                        tr { th { "Source" } th { "Host" } th { "Cited by" } }
+                        @for source in &sources.list {
+                            tr {
+                                td { (external_link(&source.url, &source.label)) }
+                                td { (source.host) }
+                                td {
+                                    @for id in &source.items { a href=(item_href(id)) { (id) } br; }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A link to a cited URL; only http(s) URLs become links, so a `javascript:` URL
+/// in a brief stays inert text.
+fn external_link(url: &str, label: &str) -> Markup {
+    let text = if label.trim().is_empty() { url } else { label };
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    html! {
+        @if web {
+            a href=(url) rel="noopener noreferrer nofollow" { (text) }
+        } @else {
+            (text) " (" (url) ")"
+        }
+    }
+}
+
+fn relationships(page: &EntityPage) -> Markup {
+    html! {
+        @if !page.relationships.is_empty() {
+            section #relationships {
+                h2 { "Relationships" }
+                table {
+                    @for relation in &page.relationships {
+                        tr data-direction=(match relation.direction { Direction::Forward => "forward", Direction::Inverse => "inverse" }) {
+                            td { (relation.reading) }
+                            td { a href=(entity_href(&relation.key)) { (relation.name) } " " span.meta { (relation.kind) } }
+                            td.meta {
+                                @if let Some(evidence) = &relation.evidence {
+                                    "evidence " a href=(item_href(evidence)) { (evidence) }
+                                }
+                                @if let Some(note) = &relation.note { " · " (note) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn cooccurring(page: &EntityPage) -> Markup {
+    html! {
+        @if !page.cooccurring.is_empty() {
+            section #cooccurring {
+                h2 { "Seen with" }
+                p.meta { "Entities sharing items with it (weekly summaries left out)." }
+                ol {
+                    @for other in page.cooccurring.iter().take(COOCCURRING_ON_PAGE) {
+                        li {
+                            a href=(entity_href(&other.key)) { (other.name) }
+                            span.meta { " " (other.kind) " · " (other.shared) " shared" }
+                        }
+                    }
+                }
+                @if page.cooccurring.len() > COOCCURRING_ON_PAGE {
+                    p.meta { (page.cooccurring.len() - COOCCURRING_ON_PAGE) " more in the JSON." }
+                }
+            }
+        }
+    }
+}
+
+fn suggestions(page: &EntityPage) -> Markup {
+    html! {
+        section #suggestions {
+            h2 { "Possibly related" }
+            @if page.suggestions.is_empty() {
+                p.meta { "No entity co-occurs with it often enough beyond its curated relations." }
+            } @else {
+                p.meta { "Co-occurs more than chance predicts (log-likelihood G²), no curated relation yet." }
+                ul {
+                    @for suggestion in &page.suggestions {
+                        li {
+                            a href=(entity_href(&suggestion.key)) { (suggestion.name) }
+                            span.meta {
+                                " score " (format!("{:.1}", suggestion.score)) " · "
+                                (suggestion.shared) " shared: "
+                            }
+                            @for id in &suggestion.items { a.meta href=(item_href(id)) { (id) } " " }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn timeline(page: &EntityPage) -> Markup {
+    html! {
+        @if !page.timeline.is_empty() {
+            section #timeline {
+                h2 { "Story timeline" }
+                table {
+                    @for entry in &page.timeline {
+                        tr {
+                            td { (entry.date) }
+                            td.meta { (entry.brief_title.as_deref().unwrap_or("entry")) br; (entry.section) }
+                            td {
+                                a href=(item_href(&entry.id)) { (entry.title) }
+                                br;
+                                span.meta { (entry.summary) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn items(page: &EntityPage) -> Markup {
+    html! {
+        @if !page.items.is_empty() {
+            section #items {
+                h2 { "Items about it" }
+                ol.items {
+                    @for item in &page.items {
+                        li data-id=(item.id) data-linked-by=(item.linked_by) {
+                            a href=(item_href(&item.id)) { (item.title) }
+                            div.meta { (item.date) " · " (item.section) " · " (item.kind) }
+                            // Built from escaped text with the mention in <b>.
+                            div.snippet { (PreEscaped(&item.snippet)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `/entities`: the entity list, with its filter form.
+pub(crate) fn list(
+    rows: &[EntitySummary],
+    total: usize,
+    prefix: Option<&str>,
+    kind: Option<&str>,
+) -> Markup {
+    layout(
+        "Entities",
+        true,
+        html! {
+            h1 { "Entities" }
+            form #entity-filter action="/entities" method="get" {
+                input type="search" name="prefix" value=[prefix] placeholder="name or alias starts with";
+                " "
+                input type="text" name="type" value=[kind] placeholder="type (actor, cve, …)" size="16";
+                " "
+                button type="submit" { "Filter" }
+            }
+            p.meta { (rows.len()) " of " (total) " shown." }
+            table #entities {
+                tr { th { "Entity" } th { "Type" } th { "Items" } }
+                @for row in rows {
+                    tr {
+                        td {
+                            a href=(entity_href(&row.key)) { (row.name) }
+                            @if let Some(matched) = &row.matched { span.meta { " (" (matched) ")" } }
+                        }
+                        td { (row.kind) }
+                        td { (row.items) }
+                    }
+                }
+            }
+        },
+    )
+}

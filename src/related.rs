@@ -1,0 +1,605 @@
+//! How entities relate: the registry's curated relations, co-occurrence counted in the
+//! index, and suggestions scored from that co-occurrence.
+//!
+//! Two entities co-occur when one item links both. Items of weekly summaries take no
+//! part: a weekly summary restates a week of stories, so it links many entities that
+//! have nothing to do with each other, and counting it would make everything look
+//! related to everything else of the same week.
+//!
+//! Every count here is a Tantivy query over the index (facet counts over a set of
+//! items, doc-set intersections), so it follows each ingest without a second store.
+//!
+//! A suggestion is a pair that co-occurs more often than chance predicts. The score
+//! is Dunning's log-likelihood ratio G² over the 2×2 table of items (with A, without
+//! A) × (with B, without B). It was chosen over lift or PMI because those reward any
+//! coincidence of two rare entities with a huge score, while G² grows with the
+//! evidence; and because an entity linked to a large share of all items has a high
+//! expected overlap with everything, it scores low against any one entity. Pairs
+//! below a minimum number of shared items are not scored at all, and pairs already
+//! linked by a curated relation are shown as relationships, not suggested.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+use tantivy::collector::{Count, DocSetCollector, FacetCollector};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{TantivyDocument, Term};
+
+use crate::index::schema::{facet, Fields};
+use crate::index::{DossierIndex, IndexError};
+use crate::item::ItemKind;
+use crate::query;
+use crate::registry::Registry;
+use crate::search::facet_leaf;
+use crate::tagger::{display_name, entity_type};
+
+/// Fewest shared items for a pair to be scored, unless told otherwise.
+pub const DEFAULT_MIN_SHARED: u64 = 2;
+/// Most suggestions returned, unless told otherwise.
+pub const DEFAULT_SUGGESTION_LIMIT: usize = 20;
+
+/// A curated relation seen from one entity's side.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Relationship {
+    /// The entity at the other end (canonical key).
+    pub key: String,
+    /// Its display name.
+    pub name: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The registry's relation type (`uses`, `attributed-to`, …).
+    pub relation: String,
+    /// `forward` when this entity declares the relation, `inverse` when the other
+    /// one does.
+    pub direction: Direction,
+    /// How the relation reads from this entity's side: "uses", "used by", ….
+    pub reading: String,
+    /// Id of the item that evidences the relation.
+    pub evidence: Option<String>,
+    /// Editor's note.
+    pub note: Option<String>,
+}
+
+/// Which side of a relation an entity is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// The entity declares the relation.
+    Forward,
+    /// Another entity declares it towards this one.
+    Inverse,
+}
+
+/// The forward and inverse readings of a relation type. Symmetric types read the
+/// same from both sides; unknown types keep their name and say "(inverse)".
+pub fn reading(relation: &str, direction: Direction) -> String {
+    let (forward, inverse) = match relation {
+        "uses" => ("uses", "used by"),
+        "attributed-to" => ("attributed to", "responsible for"),
+        "exploits" => ("exploits", "exploited by"),
+        "part-of" => ("part of", "includes"),
+        "variant-of" => ("variant of", "has variant"),
+        "successor-of" => ("successor of", "predecessor of"),
+        "documented-in" => ("documented in", "documents"),
+        "collaborates-with" => ("collaborates with", "collaborates with"),
+        "overlaps-with" => ("overlaps with", "overlaps with"),
+        "related-to" => ("related to", "related to"),
+        other => {
+            let words = other.replace('-', " ");
+            return match direction {
+                Direction::Forward => words,
+                Direction::Inverse => format!("{words} (inverse)"),
+            };
+        }
+    };
+    match direction {
+        Direction::Forward => forward.to_string(),
+        Direction::Inverse => inverse.to_string(),
+    }
+}
+
+/// Every curated relation that touches `key`, from both sides, with tombstones on
+/// either end forwarded to their canonical entity. Sorted by reading, then name.
+pub fn relationships(registry: &Registry, key: &str) -> Vec<Relationship> {
+    let mut found: Vec<Relationship> = Vec::new();
+    for entity in registry.all() {
+        let source = registry.canonical(&entity.key);
+        for relation in &entity.relations {
+            let target = registry.canonical(&relation.to);
+            let (other, direction) = if source == key && target != key {
+                (target, Direction::Forward)
+            } else if target == key && source != key {
+                (source, Direction::Inverse)
+            } else {
+                continue;
+            };
+            let relationship = Relationship {
+                key: other.to_string(),
+                name: display_name(other, registry),
+                kind: entity_type(other).to_string(),
+                relation: relation.kind.clone(),
+                direction,
+                reading: reading(&relation.kind, direction),
+                evidence: relation.source.clone(),
+                note: relation.note.clone(),
+            };
+            if !found.contains(&relationship) {
+                found.push(relationship);
+            }
+        }
+    }
+    found.sort_by(|a, b| {
+        (a.reading.as_str(), a.name.as_str()).cmp(&(b.reading.as_str(), b.name.as_str()))
+    });
+    found
+}
+
+/// The items that count for co-occurrence: real items, not of weekly summaries.
+pub fn cooccurrence_scope(fields: &Fields) -> Box<dyn Query> {
+    let weekly = TermQuery::new(
+        Term::from_field_text(fields.kind, ItemKind::Weekly.as_str()),
+        IndexRecordOption::Basic,
+    );
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, query::items_only(fields)),
+        (Occur::MustNot, Box::new(weekly)),
+    ]))
+}
+
+/// The items of `scope` that link every one of `keys`.
+fn linking_all(fields: &Fields, scope: Box<dyn Query>, keys: &[&str]) -> Box<dyn Query> {
+    let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, scope)];
+    for key in keys {
+        parts.push((
+            Occur::Must,
+            query::facet_any(fields.entity, facet::ENTITY, &[key.to_string()]),
+        ));
+    }
+    Box::new(BooleanQuery::new(parts))
+}
+
+/// Entity counts over `query`: one facet pass.
+fn entity_counts(
+    index: &DossierIndex,
+    query: &dyn Query,
+) -> Result<(usize, BTreeMap<String, u64>), IndexError> {
+    let root = format!("/{}", facet::ENTITY);
+    let mut collector = FacetCollector::for_field(facet::ENTITY);
+    collector.add_facet(root.as_str());
+    let (total, counts) = index
+        .searcher()
+        .search(query, &(Count, collector))
+        .map_err(|error| index.error(error))?;
+    let counts = counts
+        .get(root.as_str())
+        .map(|(facet, count)| (facet_leaf(facet), count))
+        .collect();
+    Ok((total, counts))
+}
+
+/// Per-entity item counts over every item that counts for co-occurrence: the
+/// margins of every pair's contingency table.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    items: u64,
+    counts: HashMap<String, u64>,
+}
+
+impl Stats {
+    /// Counts from the index, in one facet pass over the co-occurrence scope.
+    pub fn load(index: &DossierIndex) -> Result<Stats, IndexError> {
+        let scope = cooccurrence_scope(index.fields());
+        let (items, counts) = entity_counts(index, scope.as_ref())?;
+        Ok(Stats {
+            items: items as u64,
+            counts: counts.into_iter().collect(),
+        })
+    }
+
+    /// Stats from known counts, for tests and callers that count elsewhere.
+    pub fn from_counts(items: u64, counts: HashMap<String, u64>) -> Stats {
+        Stats { items, counts }
+    }
+
+    /// Items in the co-occurrence scope.
+    pub fn items(&self) -> u64 {
+        self.items
+    }
+
+    /// Items of the scope that link `key`.
+    pub fn count(&self, key: &str) -> u64 {
+        self.counts.get(key).copied().unwrap_or(0)
+    }
+
+    /// The association score of two entities sharing `shared` items: G², or 0 when
+    /// they co-occur no more often than chance predicts.
+    pub fn score(&self, a: &str, b: &str, shared: u64) -> f64 {
+        association(shared, self.count(a), self.count(b), self.items)
+    }
+}
+
+/// Dunning's G² for `shared` items linking both of two entities that link `count_a`
+/// and `count_b` of `total` items; 0 unless the pair is positively associated.
+/// Inconsistent counts (shared above a margin) also score 0 rather than panic.
+pub fn association(shared: u64, count_a: u64, count_b: u64, total: u64) -> f64 {
+    if shared == 0 || shared > count_a.min(count_b) || count_a + count_b > total + shared {
+        return 0.0;
+    }
+    let (k11, k12, k21) = (
+        shared as f64,
+        (count_a - shared) as f64,
+        (count_b - shared) as f64,
+    );
+    let k22 = (total + shared - count_a - count_b) as f64;
+    let n = total as f64;
+    if k11 * n <= count_a as f64 * count_b as f64 {
+        return 0.0;
+    }
+    let x_log_x = |x: f64| if x > 0.0 { x * x.ln() } else { 0.0 };
+    let cells = x_log_x(k11) + x_log_x(k12) + x_log_x(k21) + x_log_x(k22);
+    let rows = x_log_x(k11 + k12) + x_log_x(k21 + k22);
+    let columns = x_log_x(k11 + k21) + x_log_x(k12 + k22);
+    (2.0 * (cells - rows - columns + x_log_x(n))).max(0.0)
+}
+
+/// An entity sharing items with another one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cooccurrence {
+    /// The other entity's key.
+    pub key: String,
+    /// Its display name.
+    pub name: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Items (outside weekly summaries) that link both.
+    pub shared: u64,
+}
+
+/// Entities sharing items with `key`, most shared first, ties by name.
+pub fn cooccurring(
+    index: &DossierIndex,
+    registry: &Registry,
+    key: &str,
+) -> Result<Vec<Cooccurrence>, IndexError> {
+    let fields = index.fields();
+    let query = linking_all(fields, cooccurrence_scope(fields), &[key]);
+    let (_, counts) = entity_counts(index, query.as_ref())?;
+    let mut found: Vec<Cooccurrence> = counts
+        .into_iter()
+        .filter(|(other, _)| other != key)
+        .map(|(other, shared)| Cooccurrence {
+            name: display_name(&other, registry),
+            kind: entity_type(&other).to_string(),
+            key: other,
+            shared,
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.shared
+            .cmp(&a.shared)
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    Ok(found)
+}
+
+/// Ids of the items (outside weekly summaries) that link both entities: a doc-set
+/// intersection, newest first.
+pub fn shared_items(index: &DossierIndex, a: &str, b: &str) -> Result<Vec<String>, IndexError> {
+    let fields = index.fields();
+    let query = linking_all(fields, cooccurrence_scope(fields), &[a, b]);
+    let searcher = index.searcher();
+    let addresses = searcher
+        .search(query.as_ref(), &DocSetCollector)
+        .map_err(|error| index.error(error))?;
+    let mut ids = Vec::with_capacity(addresses.len());
+    for address in addresses {
+        let document: TantivyDocument =
+            searcher.doc(address).map_err(|error| index.error(error))?;
+        if let Some(id) = document
+            .get_first(fields.id)
+            .and_then(|value| value.as_str())
+        {
+            ids.push(id.to_string());
+        }
+    }
+    // Item ids start with their date, so reverse id order is newest first.
+    ids.sort_by(|a, b| b.cmp(a));
+    Ok(ids)
+}
+
+/// An entity worth linking, with the evidence for it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    /// The suggested entity's key.
+    pub key: String,
+    /// Its display name.
+    pub name: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// G² of the best-supported pair (0 for a curated neighbour that never
+    /// co-occurs).
+    pub score: f64,
+    /// Items shared with the entity it is suggested for (the best pair's count).
+    pub shared: u64,
+    /// Ids of those shared items: the evidence.
+    pub items: Vec<String>,
+    /// The entities it is suggested for (for a page: that entity; for a text: the
+    /// mentioned ones that support it).
+    pub via: Vec<String>,
+    /// Set when a curated relation links it to one of `via`: it is listed first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curated: Option<CuratedLink>,
+}
+
+/// The curated relation behind a suggestion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CuratedLink {
+    /// The relation's reading from the mentioned entity's side ("uses", …).
+    pub reading: String,
+    /// The registry's relation type.
+    pub relation: String,
+    /// The evidence item id of the relation.
+    pub evidence: Option<String>,
+}
+
+/// Scores and ranks suggestions.
+#[derive(Debug, Clone)]
+pub struct Suggester {
+    min_shared: u64,
+    limit: usize,
+}
+
+impl Default for Suggester {
+    fn default() -> Self {
+        Suggester {
+            min_shared: DEFAULT_MIN_SHARED,
+            limit: DEFAULT_SUGGESTION_LIMIT,
+        }
+    }
+}
+
+impl Suggester {
+    /// A suggester with the defaults of each setter.
+    pub fn new() -> Suggester {
+        Suggester::default()
+    }
+
+    /// Fewest shared items for a pair to be scored. Default:
+    /// [`DEFAULT_MIN_SHARED`]; values below 1 count as 1.
+    pub fn min_shared(mut self, min_shared: u64) -> Suggester {
+        self.min_shared = min_shared.max(1);
+        self
+    }
+
+    /// Most suggestions returned. Default: [`DEFAULT_SUGGESTION_LIMIT`].
+    pub fn limit(mut self, limit: usize) -> Suggester {
+        self.limit = limit;
+        self
+    }
+
+    /// Entities that co-occur with `key` more than chance predicts and that no
+    /// curated relation links to it yet, best first. `cooccurring` is the output of
+    /// [`cooccurring`] for `key`, passed in because an entity page has it already.
+    pub fn for_entity(
+        &self,
+        index: &DossierIndex,
+        registry: &Registry,
+        stats: &Stats,
+        key: &str,
+        cooccurring: &[Cooccurrence],
+    ) -> Result<Vec<Suggestion>, IndexError> {
+        let linked: BTreeSet<String> = relationships(registry, key)
+            .into_iter()
+            .map(|relationship| relationship.key)
+            .collect();
+        let mut found = Vec::new();
+        for other in cooccurring {
+            if other.shared < self.min_shared || linked.contains(&other.key) {
+                continue;
+            }
+            let score = stats.score(key, &other.key, other.shared);
+            if score <= 0.0 {
+                continue;
+            }
+            found.push(Suggestion {
+                key: other.key.clone(),
+                name: other.name.clone(),
+                kind: other.kind.clone(),
+                score,
+                shared: other.shared,
+                items: shared_items(index, key, &other.key)?,
+                via: vec![key.to_string()],
+                curated: None,
+            });
+        }
+        rank(&mut found);
+        found.truncate(self.limit);
+        Ok(found)
+    }
+
+    /// Entities a text probably should mention, given the entities it does
+    /// mention: first those a curated relation links to a mentioned entity (marked
+    /// `curated`), then the best of each mentioned entity's own suggestions, with
+    /// the same score as on its page. Mentioned entities are never suggested.
+    pub fn for_text(
+        &self,
+        index: &DossierIndex,
+        registry: &Registry,
+        mentioned: &[String],
+    ) -> Result<Vec<Suggestion>, IndexError> {
+        let stats = Stats::load(index)?;
+        let mentioned: BTreeSet<&str> = mentioned.iter().map(String::as_str).collect();
+        let mut curated: BTreeMap<String, Suggestion> = BTreeMap::new();
+        let mut scored: BTreeMap<String, Suggestion> = BTreeMap::new();
+
+        for &key in &mentioned {
+            for relationship in relationships(registry, key) {
+                if mentioned.contains(relationship.key.as_str()) {
+                    continue;
+                }
+                let items = shared_items(index, key, &relationship.key)?;
+                let shared = items.len() as u64;
+                let suggestion = Suggestion {
+                    score: stats.score(key, &relationship.key, shared),
+                    shared,
+                    items,
+                    via: vec![key.to_string()],
+                    curated: Some(CuratedLink {
+                        reading: reading(&relationship.relation, relationship.direction),
+                        relation: relationship.relation,
+                        evidence: relationship.evidence,
+                    }),
+                    key: relationship.key,
+                    name: relationship.name,
+                    kind: relationship.kind,
+                };
+                absorb(&mut curated, suggestion);
+            }
+            let together = cooccurring(index, registry, key)?;
+            let unlimited = Suggester {
+                limit: usize::MAX,
+                ..self.clone()
+            };
+            for suggestion in unlimited.for_entity(index, registry, &stats, key, &together)? {
+                if !mentioned.contains(suggestion.key.as_str()) {
+                    absorb(&mut scored, suggestion);
+                }
+            }
+        }
+
+        let mut first: Vec<Suggestion> = curated.into_values().collect();
+        rank(&mut first);
+        let mut rest: Vec<Suggestion> = scored
+            .into_values()
+            .filter(|suggestion| !first.iter().any(|c| c.key == suggestion.key))
+            .collect();
+        rank(&mut rest);
+        first.extend(rest);
+        first.truncate(self.limit);
+        Ok(first)
+    }
+}
+
+/// Keeps one suggestion per key: the best score and count, every supporting entity
+/// and every evidence item.
+fn absorb(into: &mut BTreeMap<String, Suggestion>, suggestion: Suggestion) {
+    match into.get_mut(&suggestion.key) {
+        None => {
+            into.insert(suggestion.key.clone(), suggestion);
+        }
+        Some(kept) => {
+            if suggestion.score > kept.score {
+                kept.score = suggestion.score;
+                kept.shared = suggestion.shared;
+            }
+            for via in suggestion.via {
+                if !kept.via.contains(&via) {
+                    kept.via.push(via);
+                }
+            }
+            let mut items: BTreeSet<String> = kept.items.drain(..).collect();
+            items.extend(suggestion.items);
+            kept.items = items.into_iter().rev().collect();
+            if kept.curated.is_none() {
+                kept.curated = suggestion.curated;
+            }
+        }
+    }
+}
+
+/// Best score first, then most shared, then name.
+fn rank(suggestions: &mut [Suggestion]) {
+    suggestions.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| b.shared.cmp(&a.shared))
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn association_is_dunnings_g2() {
+        // Both entities on the same 4 of 142 items; computed independently as
+        // 2·Σ k·ln(k/E) over the four cells with their expected counts E: 36.4425.
+        let score = association(4, 4, 4, 142);
+        assert!((score - 36.4425).abs() < 1e-3, "{score}");
+        // A symmetric statistic.
+        assert_eq!(association(2, 3, 9, 142), association(2, 9, 3, 142));
+    }
+
+    #[test]
+    fn ubiquitous_entities_score_low() {
+        // One shared item with an entity on half the items is what chance predicts.
+        assert_eq!(association(1, 2, 71, 142), 0.0);
+        // The same overlap with a rare entity is real evidence.
+        assert!(association(2, 2, 3, 142) > association(2, 2, 100, 142));
+    }
+
+    #[test]
+    fn impossible_counts_score_zero() {
+        assert_eq!(association(0, 3, 3, 142), 0.0);
+        assert_eq!(association(5, 3, 3, 142), 0.0);
+        assert_eq!(association(1, 100, 100, 142), 0.0);
+    }
+
+    #[test]
+    fn readings_cover_both_sides() {
+        assert_eq!(reading("uses", Direction::Forward), "uses");
+        assert_eq!(reading("uses", Direction::Inverse), "used by");
+        assert_eq!(
+            reading("attributed-to", Direction::Inverse),
+            "responsible for"
+        );
+        assert_eq!(
+            reading("overlaps-with", Direction::Inverse),
+            "overlaps with"
+        );
+        assert_eq!(reading("mentors", Direction::Inverse), "mentors (inverse)");
+    }
+
+    #[test]
+    fn relationships_are_seen_from_both_sides_through_tombstones() {
+        let yaml = r#"entities:
+  - key: "actor:a"
+    type: actor
+    name: "Alpha"
+    relations:
+      - to: "tool:old"
+        type: uses
+        source: "2026-05-06/x"
+  - key: "tool:t"
+    type: tool
+    name: "Tee"
+  - key: "tool:old"
+    type: tool
+    name: "Old Tee"
+    merged_into: "tool:t"
+"#;
+        let registry = Registry::parse("r.yaml", yaml).unwrap();
+        let from_actor = relationships(&registry, "actor:a");
+        assert_eq!(from_actor.len(), 1);
+        assert_eq!(
+            (from_actor[0].key.as_str(), from_actor[0].reading.as_str()),
+            ("tool:t", "uses")
+        );
+        let from_tool = relationships(&registry, "tool:t");
+        assert_eq!(
+            (
+                from_tool[0].key.as_str(),
+                from_tool[0].reading.as_str(),
+                from_tool[0].evidence.as_deref()
+            ),
+            ("actor:a", "used by", Some("2026-05-06/x"))
+        );
+    }
+}

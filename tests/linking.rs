@@ -1,0 +1,122 @@
+//! Linking quality on the corpus's own ground truth: the explicit keys of entries.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use dossier::item::{Item, Level};
+use dossier::linking::{evaluate, suggest_aliases, Evaluation};
+
+/// The evaluation runs five taggers over the corpus: once per test binary.
+fn evaluation() -> &'static Evaluation {
+    static EVALUATION: OnceLock<Evaluation> = OnceLock::new();
+    EVALUATION.get_or_init(|| evaluate(&common::parsed().items, common::registry()))
+}
+
+#[test]
+fn recall_floor_and_bounded_extra_tags() {
+    let evaluation = evaluation();
+    assert_eq!(
+        evaluation.items, 72,
+        "entries that list at least one key or CVE"
+    );
+    assert_eq!(evaluation.overall.findable, 121);
+    assert!(
+        evaluation.overall.recall >= 0.98,
+        "recall {}",
+        evaluation.overall.recall
+    );
+    assert!(
+        evaluation.overall.candidate_false_positives <= 40,
+        "{}",
+        evaluation.overall.candidate_false_positives
+    );
+    assert_eq!(evaluation.by_type["cve"].recall, 1.0);
+}
+
+#[test]
+fn each_rule_removes_extra_tags() {
+    let evaluation = evaluation();
+    let extras: Vec<usize> = evaluation
+        .rules
+        .iter()
+        .map(|row| row.score.candidate_false_positives)
+        .collect();
+    assert_eq!(extras, [115, 43, 43, 43, 40]);
+    assert!(extras.windows(2).all(|pair| pair[1] <= pair[0]));
+}
+
+#[test]
+fn the_only_misses_are_embargo_the_word() {
+    // Two entries list actor:embargo where their text says "responsible-disclosure
+    // embargo" and "broke embargo": keys the originating site's case-insensitive
+    // matching put there. The ordinary-word rule declines them, rightly.
+    let evaluation = evaluation();
+    let missed: Vec<(&str, &str)> = evaluation
+        .missed
+        .iter()
+        .map(|m| (m.item.as_str(), m.key.as_str()))
+        .collect();
+    assert_eq!(
+        missed,
+        [
+            (
+                "2026-05-04/cpanel-whm-two-emergency-tsrs-inside-ten-days-post-cve-2026",
+                "actor:embargo"
+            ),
+            (
+                "2026-05-04/cve-2026-31431-copy-fail-cve-2026-43284-cve-2026-43500-dirty",
+                "actor:embargo"
+            ),
+        ]
+    );
+    assert!(evaluation
+        .missed
+        .iter()
+        .all(|m| m.context.contains("[embargo]")));
+}
+
+#[test]
+fn gaps_come_with_alias_candidates() {
+    let evaluation = evaluation();
+    let gap = |key: &str| {
+        evaluation
+            .gaps
+            .iter()
+            .find(|gap| gap.key == key)
+            .unwrap_or_else(|| panic!("no gap {key}"))
+    };
+    assert_eq!(
+        gap("incident:groupe-3r-akira-2026").suggestions[0].alias,
+        "Groupe 3R"
+    );
+    assert_eq!(
+        gap("incident:die-linke-qilin-2026").suggestions[0].alias,
+        "Die Linke"
+    );
+    assert_eq!(gap("product:citrix-netscaler").reason, "unregistered");
+}
+
+#[test]
+fn ants_and_france_titres_for_the_ants_breach() {
+    let items: Vec<&Item> = common::parsed()
+        .items
+        .iter()
+        .filter(|item| item.level == Level::Item)
+        .collect();
+    let carriers: Vec<&Item> = items
+        .iter()
+        .copied()
+        .filter(|item| item.id.contains("france-ants"))
+        .collect();
+    assert_eq!(carriers.len(), 2);
+    let suggestions = suggest_aliases(
+        "incident:france-ants-breach-2026",
+        &carriers,
+        &items,
+        common::registry(),
+    );
+    let aliases: Vec<&str> = suggestions.iter().map(|s| s.alias.as_str()).collect();
+    assert_eq!(aliases[0], "ANTS");
+    assert!(aliases.contains(&"France Titres"), "{aliases:?}");
+}
