@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use dossier::annotate::annotate;
 use dossier::corpus::{self, SourceFile};
 use dossier::entity_page::{self, EntityError, EntityPage};
 use dossier::http::{self, ServerConfig};
@@ -17,7 +18,7 @@ use dossier::linking;
 use dossier::registry::{Registry, RegistryError};
 use dossier::search::{self, SearchError, SearchRequest, SearchResponse, Sort};
 use dossier::settings::{RawSettings, Settings};
-use dossier::tagger::{self, Tagger};
+use dossier::tagger::Tagger;
 
 #[derive(Parser)]
 #[command(
@@ -67,6 +68,9 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Also suggest entities the text probably should mention (needs the index).
+        #[arg(long)]
+        suggest: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -184,7 +188,12 @@ pub fn run() -> Result<()> {
         Command::Index { corpus, common } => index(settings(&common, corpus)?),
         Command::Add { files, common } => add(settings(&common, None)?, &files),
         Command::Search(args) => search_command(args),
-        Command::Tag { file, json, common } => tag(settings(&common, None)?, &file, json),
+        Command::Tag {
+            file,
+            json,
+            suggest,
+            common,
+        } => tag(settings(&common, None)?, &file, json, suggest),
         Command::Retag { common } => retag(settings(&common, None)?),
         Command::GenCorpus {
             items,
@@ -431,7 +440,7 @@ fn terminal_snippet(html: &str, bold: bool) -> String {
         .replace("&amp;", "&")
 }
 
-fn tag(settings: Settings, file: &str, json: bool) -> Result<()> {
+fn tag(settings: Settings, file: &str, json: bool, suggest: bool) -> Result<()> {
     let text = if file == "-" {
         let mut text = String::new();
         std::io::stdin()
@@ -441,20 +450,35 @@ fn tag(settings: Settings, file: &str, json: bool) -> Result<()> {
     } else {
         std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?
     };
-    let index = DossierIndex::open(&settings.index).ok();
+    let index = match suggest {
+        true => Some(DossierIndex::open(&settings.index)?),
+        false => DossierIndex::open(&settings.index).ok(),
+    };
     let (registry, tagger) = load_registry(&settings.registry_for(index.as_ref()))?;
-    let mentions = tagger::describe(&tagger.tag(&text), &text, &registry);
+    let annotation = annotate(
+        &text,
+        &tagger,
+        &registry,
+        index.as_ref().filter(|_| suggest),
+    )?;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "mentions": mentions }))?
-        );
+        println!("{}", serde_json::to_string_pretty(&annotation)?);
         return Ok(());
     }
-    for mention in &mentions {
+    for mention in &annotation.mentions {
         println!(
             "{}..{}\t{}\t{}\t{:?}",
             mention.start, mention.end, mention.key, mention.name, mention.label
+        );
+    }
+    for suggestion in annotation.suggestions.iter().flatten() {
+        let curated = suggestion
+            .curated
+            .as_ref()
+            .map_or(String::new(), |link| format!(" [{}]", link.reading));
+        println!(
+            "suggest\t{}\t{}\tscore {:.1}, {} shared items{curated}",
+            suggestion.key, suggestion.name, suggestion.score, suggestion.shared
         );
     }
     Ok(())

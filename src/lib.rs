@@ -12,6 +12,7 @@
 //! - [`http`] serves the same functions over HTTP; the binary's `cli` over the shell;
 //! - [`synthetic`] writes large corpora in the real formats for benchmarks.
 
+pub mod annotate;
 pub mod corpus;
 pub mod entity_page;
 pub mod http;

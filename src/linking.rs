@@ -212,7 +212,7 @@ fn score(
     registry: &Registry,
     oracle: &Tagger,
     tagger: &Tagger,
-    mut by_type: Option<&mut BTreeMap<String, Score>>,
+    by_type: Option<&mut BTreeMap<String, Score>>,
 ) -> Score {
     let mut total = Tally::default();
     let mut per_type: BTreeMap<String, Tally> = BTreeMap::new();
@@ -236,7 +236,7 @@ fn score(
                 .extra += 1;
         }
     }
-    if let Some(by_type) = by_type.as_deref_mut() {
+    if let Some(by_type) = by_type {
         by_type.extend(
             per_type
                 .into_iter()

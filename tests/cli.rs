@@ -321,3 +321,50 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn eval_linking_reports_recall_as_json() {
+    let output = dossier(&["eval-linking", &corpus(), "--json"], None);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("eval-linking --json prints JSON");
+    assert!(json["recall"].as_f64().unwrap() >= 0.98);
+    assert_eq!(json["findable"], 121);
+    assert_eq!(json["rules"].as_array().unwrap().len(), 5);
+    assert!(json["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|gap| gap["key"] == "incident:groupe-3r-akira-2026"));
+}
+
+#[test]
+fn tag_suggests_curated_neighbours_first() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(build(dir.path()).status.success());
+    let output = dossier(
+        &[
+            "tag",
+            "-",
+            "--suggest",
+            "--json",
+            "--index",
+            dir.path().to_str().unwrap(),
+        ],
+        Some("Turla is back."),
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["mentions"][0]["key"], "actor:secretblizzard");
+    let first = &json["suggestions"][0];
+    // Two entry files of 2026-07-13 carry both Turla and the France/EU attribution.
+    assert_eq!(
+        first["key"],
+        "incident:france-eu-turla-fsb-attribution-2026-07"
+    );
+    assert_eq!(first["shared"], 2);
+    assert!(
+        first["curated"].is_object(),
+        "a curated relation links them"
+    );
+}

@@ -13,12 +13,12 @@ use serde::{Deserialize, Serialize};
 use super::error::AppError;
 use super::params::Params;
 use super::{AppState, PathText};
+use crate::annotate::{annotate, Annotation};
 use crate::entity_page::{self, EntityFilter, EntityPage, EntitySummary};
 use crate::index::reader::item_by_id;
 use crate::item::Item;
-use crate::related::{Suggester, Suggestion};
 use crate::search::{self, SearchResponse};
-use crate::tagger::{self, describe, display_name, entity_type, DescribedMention};
+use crate::tagger::{describe, display_name, entity_type, DescribedMention};
 
 /// Entity rows when no limit is given.
 pub(crate) const DEFAULT_ENTITY_LIMIT: usize = 50;
@@ -181,16 +181,6 @@ pub(crate) async fn item(
     Ok(Json(view))
 }
 
-/// The answer of `POST /api/tag`.
-#[derive(Debug, Serialize)]
-pub(crate) struct TagAnswer {
-    /// Mentions with byte and character offsets into the text sent.
-    pub(crate) mentions: Vec<DescribedMention>,
-    /// With `suggest=1`: entities the text does not mention but probably should.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) suggestions: Option<Vec<Suggestion>>,
-}
-
 #[derive(Debug, Deserialize)]
 struct TagBody {
     text: String,
@@ -202,7 +192,7 @@ pub(crate) async fn tag(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<TagAnswer>, AppError> {
+) -> Result<Json<Annotation>, AppError> {
     let params = Params::parse(raw.as_deref());
     params.only(&["suggest"])?;
     let suggest = params.flag("suggest")?;
@@ -210,19 +200,8 @@ pub(crate) async fn tag(
 
     let answer = state
         .blocking(move |index, linked| {
-            let found = linked.tagger.tag(&text);
-            let mentions = tagger::describe(&found, &text, &linked.registry);
-            let suggestions = if suggest {
-                let keys: BTreeSet<String> = found.into_iter().map(|m| m.key).collect();
-                let keys: Vec<String> = keys.into_iter().collect();
-                Some(Suggester::new().for_text(index, &linked.registry, &keys)?)
-            } else {
-                None
-            };
-            Ok(TagAnswer {
-                mentions,
-                suggestions,
-            })
+            let index = suggest.then_some(index);
+            Ok(annotate(&text, &linked.tagger, &linked.registry, index)?)
         })
         .await?;
     Ok(Json(answer))
