@@ -1,0 +1,141 @@
+//! `index`, `add`, `retag` and `gen-corpus`: writing the index from files.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{load_registry, settings, Common};
+use dossier::corpus::{self, SourceFile};
+use dossier::index::writer::{self, Linker, Summary, WriteOptions};
+use dossier::index::{DossierIndex, Manifest};
+use dossier::settings::Settings;
+
+pub(super) fn index(settings: Settings) -> Result<()> {
+    let corpus_dir = &settings.corpus;
+    let registry_path = settings.corpus_registry(corpus_dir);
+    let (registry, tagger) = load_registry(&registry_path)?;
+    let files = corpus::walk(corpus_dir)?;
+    let index = DossierIndex::create_or_open(&settings.index)?;
+
+    let bar = progress_bar(files.len() as u64);
+    let progress = |done: usize| bar.set_position(done as u64);
+    let options = WriteOptions {
+        progress: &progress,
+        ..WriteOptions::default()
+    };
+    let summary = writer::rebuild(
+        &index,
+        &files,
+        &Linker {
+            registry: &registry,
+            tagger: &tagger,
+        },
+        &options,
+    )?;
+    bar.finish_and_clear();
+
+    let manifest = Manifest {
+        corpus: canonical(corpus_dir),
+        registry: canonical(&registry_path),
+    };
+    index.write_manifest(&manifest)?;
+    tracing::info!(index = %settings.index.display(), items = summary.items, seconds = summary.seconds, "index built");
+    println!("{}", summary_line("indexed", &summary, &settings.index));
+    Ok(())
+}
+
+fn canonical(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
+}
+
+fn progress_bar(files: u64) -> ProgressBar {
+    let bar = ProgressBar::new(files);
+    let style = ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+fn summary_line(verb: &str, summary: &Summary, index: &Path) -> String {
+    let unregistered = match summary.unregistered.len() {
+        0 => String::new(),
+        n => format!(
+            ", {n} unregistered keys ({})",
+            summary.unregistered.join(", ")
+        ),
+    };
+    format!(
+        "{verb} {} briefs, {} entries: {} items, {} entities, {} tagged mentions{unregistered} in {:.2} s -> {}",
+        summary.briefs, summary.entries, summary.items, summary.entities, summary.mentions, summary.seconds, index.display()
+    )
+}
+
+pub(super) fn add(settings: Settings, paths: &[PathBuf]) -> Result<()> {
+    let index = DossierIndex::open(&settings.index)?;
+    let (registry, tagger) = load_registry(&settings.registry_for(Some(&index)))?;
+    let mut files = Vec::new();
+    for path in paths {
+        let relative =
+            corpus::relative_path(path).ok_or_else(|| corpus::CorpusError::UnknownPath {
+                path: path.display().to_string(),
+            })?;
+        files.push(SourceFile::read(path, &relative)?);
+    }
+    let summary = writer::add(
+        &index,
+        files,
+        &Linker {
+            registry: &registry,
+            tagger: &tagger,
+        },
+        &WriteOptions::default(),
+    )?;
+    println!("{}", summary_line("added", &summary, &settings.index));
+    Ok(())
+}
+
+pub(super) fn retag(settings: Settings) -> Result<()> {
+    let index = DossierIndex::open(&settings.index)?;
+    let registry_path = settings.registry_for(Some(&index));
+    let (registry, tagger) = load_registry(&registry_path)?;
+    let summary = writer::retag(
+        &index,
+        &Linker {
+            registry: &registry,
+            tagger: &tagger,
+        },
+        &WriteOptions::default(),
+    )?;
+    println!("{}", summary_line("re-tagged", &summary, &settings.index));
+    Ok(())
+}
+
+pub(super) fn gen_corpus(
+    from: Option<PathBuf>,
+    out: &Path,
+    items: usize,
+    seed: u64,
+    entities: usize,
+) -> Result<()> {
+    let settings = settings(&Common::default(), from)?;
+    let options = dossier::synthetic::Options {
+        items,
+        seed,
+        entities,
+    };
+    let generated = dossier::synthetic::generate(&settings.corpus, out, &options)
+        .with_context(|| format!("writing a synthetic corpus to {}", out.display()))?;
+    println!(
+        "wrote {} briefs, {} entries: {} items, {:.1} MB of markdown, {} to {}, {} entities -> {}",
+        generated.briefs,
+        generated.entries,
+        generated.items,
+        generated.bytes as f64 / 1e6,
+        generated.dates.0,
+        generated.dates.1,
+        generated.entities,
+        out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! `search`: ranked hits and facets in the terminal or as JSON.
+
+use std::io::IsTerminal;
+
+use anyhow::Result;
+
+use super::{settings, SearchArgs, SortArg};
+use dossier::index::DossierIndex;
+use dossier::registry::Registry;
+use dossier::search::{self, SearchRequest, SearchResponse, Sort};
+
+pub(super) fn search_command(args: SearchArgs) -> Result<()> {
+    let settings = settings(&args.common, None)?;
+    let index = DossierIndex::open(&settings.index)?;
+    let registry = Registry::load(&settings.registry_for(Some(&index))).ok();
+    let request = SearchRequest {
+        query: args.query,
+        sections: args.section,
+        hosts: args.host,
+        entities: args.entity,
+        from: args.from,
+        to: args.to,
+        sort: args.sort.map(|sort| match sort {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Date => Sort::Date,
+        }),
+        limit: args.limit,
+        offset: args.offset,
+        items_only: false,
+    };
+    let response = search::search(&index, registry.as_ref(), &request)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&response)?);
+    } else {
+        print_hits(&response);
+    }
+    Ok(())
+}
+
+fn print_hits(response: &SearchResponse) {
+    let bold = std::io::stdout().is_terminal();
+    println!("{} hits for {:?}", response.total, response.query);
+    for (at, hit) in response.hits.iter().enumerate() {
+        println!(
+            "\n{:>3}. {}  [{}] {}",
+            response.offset + at + 1,
+            hit.date,
+            hit.section,
+            hit.title
+        );
+        println!("     {}  score {:.2}", hit.id, hit.score);
+        println!("     {}", terminal_snippet(&hit.snippet, bold));
+    }
+    let facets = &response.facets;
+    for (name, values) in [
+        ("section", &facets.section),
+        ("host", &facets.host),
+        ("month", &facets.month),
+        ("entity", &facets.entity),
+    ] {
+        let shown: Vec<String> = values
+            .iter()
+            .take(8)
+            .map(|value| format!("{} ({})", value.value, value.count))
+            .collect();
+        if !shown.is_empty() {
+            println!("\n{name}: {}", shown.join(", "));
+        }
+    }
+}
+
+fn terminal_snippet(html: &str, bold: bool) -> String {
+    let (on, off) = if bold {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
+    html.replace("<b>", on)
+        .replace("</b>", off)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
