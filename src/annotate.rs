@@ -11,7 +11,7 @@ use crate::related::{Suggester, Suggestion};
 use crate::tagger::{self, DescribedMention, Tagger};
 
 /// Mentions of a text, and suggestions when asked for.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Annotation {
     /// Mentions with byte and character offsets into the text.
     pub mentions: Vec<DescribedMention>,

@@ -51,7 +51,7 @@ pub enum EntityError {
 }
 
 /// One entity's page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EntityPage {
     /// Canonical key.
     pub key: String,
@@ -92,7 +92,7 @@ pub struct EntityPage {
 }
 
 /// The notice shown when a tombstone key was asked for.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Merged {
     /// The tombstone key asked for.
     pub from: String,
@@ -103,7 +103,7 @@ pub struct Merged {
 }
 
 /// When and how much an entity was covered.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Coverage {
     /// Earliest item date, or the registry's `first_seen` when that is earlier.
     pub first: Option<String>,
@@ -118,7 +118,7 @@ pub struct Coverage {
 }
 
 /// Items in one ISO week.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct WeekCount {
     /// `2026-W19`.
     pub week: String,
@@ -127,7 +127,7 @@ pub struct WeekCount {
 }
 
 /// One line of the story timeline.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TimelineEntry {
     /// Item id.
     pub id: String,
@@ -146,7 +146,7 @@ pub struct TimelineEntry {
 }
 
 /// Items in one section.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SectionCount {
     /// Section key.
     pub section: String,
@@ -155,7 +155,7 @@ pub struct SectionCount {
 }
 
 /// The sources cited by an entity's items.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Sources {
     /// Distinct cited URLs.
     pub urls: usize,
@@ -168,7 +168,7 @@ pub struct Sources {
 }
 
 /// One host's share of the distinct URLs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct HostShare {
     /// Host, or `other`.
     pub host: String,
@@ -179,7 +179,7 @@ pub struct HostShare {
 }
 
 /// One cited URL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CitedSource {
     /// The URL.
     pub url: String,
@@ -192,7 +192,7 @@ pub struct CitedSource {
 }
 
 /// An item about the entity.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ItemAbout {
     /// Item id.
     pub id: String,
@@ -511,7 +511,7 @@ fn mention_snippet(text: &str, start: usize, end: usize) -> String {
 }
 
 /// One row of the entity list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct EntitySummary {
     /// Canonical key.
     pub key: String,

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Where an item comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ItemKind {
     /// An item of a daily brief (possibly merged with its entry file).
@@ -30,7 +30,7 @@ impl ItemKind {
 }
 
 /// Whether a document is a real item or the brief-level text of a brief.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// One story: search hit, entity page row, co-occurrence unit.
@@ -41,7 +41,7 @@ pub enum Level {
 }
 
 /// The brief an item was published in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BriefRef {
     /// `2026-05-06` for a daily brief, `2026-W19` for a weekly summary.
     pub id: String,
@@ -50,7 +50,7 @@ pub struct BriefRef {
 }
 
 /// A cited source: one inline markdown link with an absolute URL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Source {
     /// The link target as written.
     pub url: String,
@@ -61,7 +61,7 @@ pub struct Source {
 }
 
 /// One occurrence of an entity label in an item's text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Mention {
     /// Canonical entity key (`actor:apt42`, `CVE-2026-31431`).
     pub key: String,
@@ -75,7 +75,7 @@ pub struct Mention {
 
 /// The per-item metadata footer (`— *Source: … · Tags: … · CVE: …*`) and the
 /// equivalent front-matter fields of an entry file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Footer {
     /// Theme tags.
     pub tags: Vec<String>,
@@ -105,7 +105,7 @@ pub struct Footer {
 }
 
 /// One searchable document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Item {
     /// `<date>/<slug>` for items, the brief id for brief-level text.
     pub id: String,

@@ -9,7 +9,11 @@
 //! - [`query`] turns what a user types into a Tantivy query with filters;
 //! - [`search`] runs a query and returns hits, snippets and facet counts;
 //! - [`entity_page`] and [`related`] build entity pages and suggestions from the index;
+//! - [`annotate`] tags a draft and suggests the entities it probably should name;
+//! - [`linking`] measures the tagger against the corpus's explicit keys;
 //! - [`http`] serves the same functions over HTTP; the binary's `cli` over the shell;
+//! - [`settings`] resolves flags, environment and defaults once;
+//! - [`outputs`] derives the JSON Schemas of every JSON output;
 //! - [`synthetic`] writes large corpora in the real formats for benchmarks.
 
 pub mod annotate;
@@ -19,6 +23,7 @@ pub mod http;
 pub mod index;
 pub mod item;
 pub mod linking;
+pub mod outputs;
 pub mod query;
 pub mod registry;
 pub mod related;

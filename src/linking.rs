@@ -22,7 +22,7 @@ const CONTEXT_CHARS: usize = 60;
 const SUGGESTIONS_PER_KEY: usize = 5;
 
 /// Recall and candidate false positives of one rule set.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Score {
     /// (item, key) pairs the author listed and a label occurs for.
     pub findable: usize,
@@ -35,7 +35,7 @@ pub struct Score {
 }
 
 /// One row of the rule table.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct RuleRow {
     /// The rule set, cumulative from the first row.
     pub rules: &'static str,
@@ -47,7 +47,7 @@ pub struct RuleRow {
 }
 
 /// A tagged key the author did not list.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct CandidateFalsePositive {
     /// Item id.
     pub item: String,
@@ -60,7 +60,7 @@ pub struct CandidateFalsePositive {
 }
 
 /// A findable explicit key the tagger did not find.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Missed {
     /// Item id.
     pub item: String,
@@ -71,7 +71,7 @@ pub struct Missed {
 }
 
 /// An alias candidate for an entity, with its evidence.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct AliasSuggestion {
     /// The candidate label.
     pub alias: String,
@@ -86,7 +86,7 @@ pub struct AliasSuggestion {
 }
 
 /// An explicit key no registry label matches in its items.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Gap {
     /// The key.
     pub key: String,
@@ -99,7 +99,7 @@ pub struct Gap {
 }
 
 /// The whole evaluation.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Evaluation {
     /// Items with at least one explicit key.
     pub items: usize,

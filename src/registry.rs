@@ -41,7 +41,7 @@ pub enum RegistryError {
 }
 
 /// One registry entity, as written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Entity {
     /// `type:slug`.
     pub key: String,
@@ -71,7 +71,7 @@ pub struct Entity {
 }
 
 /// A curated edge between two entities.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Relation {
     /// Target entity key.
     pub to: String,

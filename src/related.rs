@@ -40,7 +40,7 @@ pub const DEFAULT_MIN_SHARED: u64 = 2;
 pub const DEFAULT_SUGGESTION_LIMIT: usize = 20;
 
 /// A curated relation seen from one entity's side.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Relationship {
     /// The entity at the other end (canonical key).
     pub key: String,
@@ -63,7 +63,7 @@ pub struct Relationship {
 }
 
 /// Which side of a relation an entity is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// The entity declares the relation.
@@ -245,7 +245,7 @@ pub fn association(shared: u64, count_a: u64, count_b: u64, total: u64) -> f64 {
 }
 
 /// An entity sharing items with another one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Cooccurrence {
     /// The other entity's key.
     pub key: String,
@@ -312,7 +312,7 @@ pub fn shared_items(index: &DossierIndex, a: &str, b: &str) -> Result<Vec<String
 }
 
 /// An entity worth linking, with the evidence for it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Suggestion {
     /// The suggested entity's key.
     pub key: String,
@@ -337,7 +337,7 @@ pub struct Suggestion {
 }
 
 /// The curated relation behind a suggestion.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CuratedLink {
     /// The relation's reading from the mentioned entity's side ("uses", …).
     pub reading: String,

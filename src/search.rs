@@ -31,7 +31,7 @@ const FACET_TOP: usize = 20;
 const SNIPPET_CHARS: usize = 220;
 
 /// How results are ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
     /// BM25 score (the default when there is query text).
@@ -94,7 +94,7 @@ impl SearchError {
 }
 
 /// One hit.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Hit {
     /// Item id (`2026-05-06/slug`), or brief id for brief-level text.
     pub id: String,
@@ -123,7 +123,7 @@ pub struct Hit {
 }
 
 /// One facet value.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct FacetCount {
     /// The value (section key, host, `YYYY-MM`, entity key).
     pub value: String,
@@ -135,7 +135,7 @@ pub struct FacetCount {
 }
 
 /// Facet counts over every match, not only the page.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default, schemars::JsonSchema)]
 pub struct Facets {
     /// Per section, largest first.
     pub section: Vec<FacetCount>,
@@ -148,7 +148,7 @@ pub struct Facets {
 }
 
 /// The answer to a search.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct SearchResponse {
     /// The query text as given.
     pub query: String,

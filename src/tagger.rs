@@ -377,6 +377,26 @@ impl Folded {
                 to_original: None,
             };
         }
+        // Most non-ASCII texts only hold characters whose lower case has the same
+        // length (dashes, quotes, accented letters): their offsets need no map, and
+        // building one costs more than the folding itself.
+        let mut folded = String::with_capacity(text.len());
+        let mut same_length = true;
+        for ch in text.chars() {
+            if ch.is_ascii() {
+                folded.push(ch.to_ascii_lowercase());
+                continue;
+            }
+            let before = folded.len();
+            folded.extend(ch.to_lowercase());
+            same_length &= folded.len() - before == ch.len_utf8();
+        }
+        if same_length {
+            return Folded {
+                text: folded,
+                to_original: None,
+            };
+        }
         let mut folded = String::with_capacity(text.len());
         let mut map = Vec::with_capacity(text.len() + 1);
         for (offset, ch) in text.char_indices() {
@@ -426,6 +446,9 @@ impl<'t> Boundaries<'t> {
     }
 
     fn contains(&self, offset: usize) -> bool {
+        if let Some(known) = ascii_boundary(self.text.as_bytes(), offset) {
+            return known;
+        }
         let at = self.at.get_or_init(|| {
             let mut at: Vec<usize> = self
                 .text
@@ -455,9 +478,45 @@ impl<'t> Boundaries<'t> {
     }
 }
 
+/// ASCII characters whose UAX #29 rules look past the two characters around a
+/// position (`a.b`, `3,5`, `it's`, `a:b` do not break).
+const CONTEXT_ASCII: &[u8] = b".:',;";
+
+/// Whether `offset` is a word boundary, decided from the two bytes around it when
+/// both are ASCII and neither is in [`CONTEXT_ASCII`]: then only the pair rules of
+/// UAX #29 apply, so a table made by segmenting every two-character string gives
+/// the same answer as segmenting the whole text. `None` when the context decides.
+fn ascii_boundary(bytes: &[u8], offset: usize) -> Option<bool> {
+    if offset == 0 || offset >= bytes.len() {
+        return Some(true);
+    }
+    let (left, right) = (bytes[offset - 1], bytes[offset]);
+    if !left.is_ascii()
+        || !right.is_ascii()
+        || CONTEXT_ASCII.contains(&left)
+        || CONTEXT_ASCII.contains(&right)
+    {
+        return None;
+    }
+    static PAIRS: std::sync::OnceLock<Vec<bool>> = std::sync::OnceLock::new();
+    let pairs = PAIRS.get_or_init(|| {
+        let mut pairs = vec![false; 128 * 128];
+        for (at, pair) in pairs.iter_mut().enumerate() {
+            let text = [(at / 128) as u8, (at % 128) as u8];
+            // Two ASCII bytes are always valid UTF-8.
+            let text = std::str::from_utf8(&text).expect("ASCII is UTF-8");
+            *pair = text
+                .split_word_bound_indices()
+                .any(|(offset, _)| offset == 1);
+        }
+        pairs
+    });
+    Some(pairs[usize::from(left) * 128 + usize::from(right)])
+}
+
 /// A mention with what a reader needs: the entity's name and type, and character
 /// offsets beside the byte ones.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DescribedMention {
     /// Canonical key.
     pub key: String,

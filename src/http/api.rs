@@ -38,7 +38,7 @@ pub(crate) async fn search(
 }
 
 /// The answer of `GET /api/entities`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct EntityList {
     /// Entities matching the filter (before the limit).
     pub(crate) total: usize,
@@ -107,7 +107,7 @@ pub(crate) async fn entity(
 /// An item with what a client needs to show it: its fields, its text (which the
 /// mention offsets point into), mentions with names and character offsets, and
 /// its entities with names.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct ItemView {
     /// Every field of the stored item; its `mentions` are replaced by the described
     /// ones below.
@@ -122,7 +122,7 @@ pub(crate) struct ItemView {
 }
 
 /// An entity of an item.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct LinkedEntity {
     /// Canonical key.
     pub(crate) key: String,

@@ -41,7 +41,7 @@
 //! wait their turn. A writer held by another process (a `dossier add` next to the
 //! server) is answered with 409.
 
-mod api;
+pub(crate) mod api;
 pub mod error;
 mod pages;
 mod params;

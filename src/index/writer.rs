@@ -7,6 +7,7 @@
 //! ingest leaves the previous commit untouched.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -34,7 +35,7 @@ pub enum IngestError {
 }
 
 /// What an ingest did, for the closing summary line and the API answer.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Summary {
     /// Brief files written.
     pub briefs: usize,
@@ -276,6 +277,12 @@ fn term_query(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
 }
 
 /// Parses, tags and adds every unit; returns what was written.
+///
+/// Parsing, tagging and building documents are independent per unit, so they run
+/// on worker threads (one per core) while this thread hands the finished documents
+/// to the Tantivy writer in unit order: the documents, their order and the summary
+/// are the same as with one thread. Workers stay at most [`UNITS_AHEAD`] units
+/// ahead of the writer, which bounds the documents held in memory.
 fn write_units(
     index: &DossierIndex,
     writer: &IndexWriter<TantivyDocument>,
@@ -283,48 +290,143 @@ fn write_units(
     linker: &Linker,
     options: &WriteOptions,
 ) -> Result<Summary, IngestError> {
-    let mut summary = Summary::default();
-    let mut entities = BTreeSet::new();
-    let mut unregistered = BTreeSet::new();
-    let mut done = 0;
-
-    for unit in units {
-        let parsed = corpus::parse_files(&unit.files)?;
-        summary.briefs += parsed.briefs;
-        summary.entries += parsed.entries;
-        for file in &unit.files {
-            add_document(
-                index,
-                writer,
-                file_document(index.fields(), &unit.key, file),
-            )?;
+    let fields = *index.fields();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(units.len());
+    let mut totals = Totals::default();
+    if workers <= 1 {
+        for unit in units {
+            let prepared = prepare(&fields, unit, linker)?;
+            totals.add(index, writer, prepared, options)?;
         }
-        for mut item in parsed.items {
-            tagger::link(&mut item, linker.tagger, linker.registry);
-            if item.level == Level::Item {
-                summary.items += 1;
-                summary.mentions += item.mentions.len();
-                summary.ids.push(item.id.clone());
-                entities.extend(item.entities.iter().cloned());
-            }
-            unregistered.extend(
-                item.explicit_entities
-                    .iter()
-                    .filter(|key| is_unregistered(key, linker.registry))
-                    .cloned(),
-            );
-            add_document(
-                index,
-                writer,
-                item_document(index.fields(), &unit.key, &item, linker.registry),
-            )?;
-        }
-        done += unit.files.len();
-        (options.progress)(done);
+        return Ok(totals.summary());
     }
-    summary.entities = entities.len();
-    summary.unregistered = unregistered.into_iter().collect();
-    Ok(summary)
+
+    let next = AtomicUsize::new(0);
+    let consumed = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(UNITS_AHEAD);
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, consumed, fields) = (&next, &consumed, &fields);
+            scope.spawn(move || loop {
+                let at = next.fetch_add(1, Ordering::Relaxed);
+                if at >= units.len() {
+                    return;
+                }
+                while at >= consumed.load(Ordering::Acquire) + UNITS_AHEAD {
+                    std::thread::sleep(std::time::Duration::from_micros(200));
+                }
+                if tx.send((at, prepare(fields, &units[at], linker))).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(tx);
+        // Finished units arrive in any order; they are written in unit order.
+        let mut waiting = BTreeMap::new();
+        for (at, prepared) in rx {
+            waiting.insert(at, prepared);
+            while let Some(prepared) = waiting.remove(&consumed.load(Ordering::Acquire)) {
+                totals.add(index, writer, prepared?, options)?;
+                consumed.fetch_add(1, Ordering::Release);
+            }
+        }
+        Ok(totals.summary())
+    })
+}
+
+/// Units the workers may run ahead of the writer.
+const UNITS_AHEAD: usize = 64;
+
+/// One unit parsed, tagged and turned into documents.
+struct Prepared {
+    files: usize,
+    briefs: usize,
+    entries: usize,
+    documents: Vec<TantivyDocument>,
+    /// (id, mentions, entity keys) of each item, brief-level texts left out.
+    items: Vec<(String, usize, Vec<String>)>,
+    unregistered: Vec<String>,
+}
+
+fn prepare(fields: &Fields, unit: &Unit, linker: &Linker) -> Result<Prepared, IngestError> {
+    let parsed = corpus::parse_files(&unit.files)?;
+    let mut prepared = Prepared {
+        files: unit.files.len(),
+        briefs: parsed.briefs,
+        entries: parsed.entries,
+        documents: Vec::with_capacity(unit.files.len() + parsed.items.len()),
+        items: Vec::new(),
+        unregistered: Vec::new(),
+    };
+    for file in &unit.files {
+        prepared
+            .documents
+            .push(file_document(fields, &unit.key, file));
+    }
+    for mut item in parsed.items {
+        tagger::link(&mut item, linker.tagger, linker.registry);
+        if item.level == Level::Item {
+            prepared
+                .items
+                .push((item.id.clone(), item.mentions.len(), item.entities.clone()));
+        }
+        prepared.unregistered.extend(
+            item.explicit_entities
+                .iter()
+                .filter(|key| is_unregistered(key, linker.registry))
+                .cloned(),
+        );
+        prepared
+            .documents
+            .push(item_document(fields, &unit.key, &item, linker.registry));
+    }
+    Ok(prepared)
+}
+
+/// The running summary of an ingest.
+#[derive(Default)]
+struct Totals {
+    summary: Summary,
+    entities: BTreeSet<String>,
+    unregistered: BTreeSet<String>,
+    files_done: usize,
+}
+
+impl Totals {
+    fn add(
+        &mut self,
+        index: &DossierIndex,
+        writer: &IndexWriter<TantivyDocument>,
+        prepared: Prepared,
+        options: &WriteOptions,
+    ) -> Result<(), IndexError> {
+        for document in prepared.documents {
+            add_document(index, writer, document)?;
+        }
+        self.summary.briefs += prepared.briefs;
+        self.summary.entries += prepared.entries;
+        for (id, mentions, entities) in prepared.items {
+            self.summary.items += 1;
+            self.summary.mentions += mentions;
+            self.summary.ids.push(id);
+            self.entities.extend(entities);
+        }
+        self.unregistered.extend(prepared.unregistered);
+        self.files_done += prepared.files;
+        (options.progress)(self.files_done);
+        Ok(())
+    }
+
+    fn summary(self) -> Summary {
+        Summary {
+            entities: self.entities.len(),
+            unregistered: self.unregistered.into_iter().collect(),
+            ..self.summary
+        }
+    }
 }
 
 fn is_unregistered(key: &str, registry: &Registry) -> bool {

@@ -352,3 +352,35 @@ fn test_item(title: &str) -> crate::item::Item {
         migrated_from: None,
     }
 }
+
+/// The two-byte shortcut for word boundaries must agree with segmenting the whole
+/// text, at every offset it decides, on real briefs and on punctuation-dense text.
+#[test]
+fn ascii_boundary_shortcut_agrees_with_full_segmentation() {
+    use unicode_segmentation::UnicodeSegmentation;
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(crate::settings::DEFAULT_CORPUS)
+        .join("briefs/2026-06-22.md");
+    let mut texts = vec![
+        "a.b 3,5 it's a:b x_y CVE-2026-1 \"q\" (p) [r] {s} a\r\nb  c\td-e/f".to_string(),
+        "Akira's 2.4.66 T1566.004 actor:apt42 ;x; ,y, 'z' \u{2019}s é-a a\u{301}b".to_string(),
+        (0u8..128).map(char::from).collect::<String>(),
+    ];
+    texts.extend(std::fs::read_to_string(corpus).ok());
+    for text in &texts {
+        let full: std::collections::BTreeSet<usize> = text
+            .split_word_bound_indices()
+            .map(|(offset, _)| offset)
+            .chain([text.len()])
+            .collect();
+        for offset in (0..=text.len()).filter(|&at| text.is_char_boundary(at)) {
+            if let Some(shortcut) = super::ascii_boundary(text.as_bytes(), offset) {
+                assert_eq!(
+                    shortcut,
+                    full.contains(&offset),
+                    "offset {offset} of {text:?}"
+                );
+            }
+        }
+    }
+}
