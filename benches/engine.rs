@@ -52,7 +52,9 @@ fn tag_item(c: &mut Criterion) {
         .expect("the corpus has items");
     let mut group = c.benchmark_group("tag");
     group.throughput(Throughput::Bytes(text.len() as u64));
-    group.bench_function("longest real item", |b| b.iter(|| tagger.tag(black_box(&text))));
+    group.bench_function("longest real item", |b| {
+        b.iter(|| tagger.tag(black_box(&text)))
+    });
     group.finish();
 }
 

@@ -154,15 +154,25 @@ pub struct Item {
 }
 
 impl Item {
-    /// The text the tagger reads and mention offsets point into: title, summary
-    /// and plain body, one per paragraph.
+    /// The text the tagger reads and mention offsets point into: the title, the
+    /// summary unless the body already holds it, the plain body, separated by blank
+    /// lines. A derived summary repeats the body's first sentence, and many entry
+    /// summaries repeat its first paragraph: kept twice, every mention there would
+    /// count twice.
     pub fn text(&self) -> String {
+        let summary = self.summary.trim();
+        let summary = match summary.trim_end_matches('…') {
+            head if head.is_empty() || self.body.contains(head) => "",
+            _ => summary,
+        };
         let mut text =
-            String::with_capacity(self.title.len() + self.summary.len() + self.body.len() + 4);
+            String::with_capacity(self.title.len() + summary.len() + self.body.len() + 4);
         text.push_str(&self.title);
         text.push_str("\n\n");
-        text.push_str(&self.summary);
-        text.push_str("\n\n");
+        if !summary.is_empty() {
+            text.push_str(summary);
+            text.push_str("\n\n");
+        }
         text.push_str(&self.body);
         text
     }

@@ -419,11 +419,14 @@ impl<'a> AliasMiner<'a> {
         }
         let found: Vec<String> = found.into_iter().collect();
         let counts = self.count(&found, &carrier_ids);
+        let redundant = redundant(&found, &counts);
 
         let mut suggestions: Vec<AliasSuggestion> = found
             .into_iter()
             .zip(counts)
-            .filter(|(_, count)| !count.evidence.is_empty())
+            .zip(redundant)
+            .filter(|((_, count), redundant)| !count.evidence.is_empty() && !redundant)
+            .map(|(pair, _)| pair)
             .map(|(alias, count)| {
                 let shared = alias
                     .split_whitespace()
@@ -478,6 +481,32 @@ impl<'a> AliasMiner<'a> {
         }
         counts
     }
+}
+
+/// A phrase that only extends a shorter candidate ("ANTS Government" after
+/// "ANTS") and is written no more often adds nothing: it is left out.
+fn redundant(candidates: &[String], counts: &[Count]) -> Vec<bool> {
+    let occurrences: BTreeMap<&str, usize> = candidates
+        .iter()
+        .map(String::as_str)
+        .zip(counts.iter().map(|count| count.occurrences))
+        .collect();
+    candidates
+        .iter()
+        .zip(counts)
+        .map(|(candidate, count)| {
+            let words: Vec<&str> = candidate.split_whitespace().collect();
+            (1..words.len()).any(|cut| {
+                [words[..cut].join(" "), words[cut..].join(" ")]
+                    .iter()
+                    .any(|part| {
+                        occurrences
+                            .get(part.as_str())
+                            .is_some_and(|&n| n >= count.occurrences)
+                    })
+            })
+        })
+        .collect()
 }
 
 #[derive(Default)]

@@ -44,6 +44,12 @@ pub enum QueryError {
         /// Column of the `OR`.
         column: usize,
     },
+    /// An excluded word offered as an alternative.
+    #[error("query: `-` at column {column} excludes a word, which cannot be an OR alternative")]
+    NegatedAlternative {
+        /// Column of the excluded word.
+        column: usize,
+    },
     /// Too long.
     #[error("query: {chars} characters is more than the {max} accepted; shorten it")]
     TooLong {
@@ -117,6 +123,11 @@ pub fn parse(text: &str) -> Result<ParsedQuery, QueryError> {
         match pending_or.take() {
             Some(_) => {
                 let previous = clauses.pop().expect("an OR follows a clause");
+                if matches!(previous, Clause::Not(_)) || matches!(clause, Clause::Not(_)) {
+                    return Err(QueryError::NegatedAlternative {
+                        column: lexeme.column,
+                    });
+                }
                 clauses.push(match previous {
                     Clause::Any(mut any) => {
                         any.push(clause);
@@ -144,10 +155,11 @@ fn lex(text: &str) -> Result<Vec<Lexeme>, QueryError> {
             continue;
         }
         let column = at + 1;
+        // `-word`, `-"a phrase"` and `-(word)` exclude; a lone `-` is punctuation.
         let negated = chars[at] == '-'
             && chars
                 .get(at + 1)
-                .is_some_and(|&next| next == '"' || next.is_alphanumeric());
+                .is_some_and(|&next| !next.is_whitespace() && next != '-');
         let start = if negated { at + 1 } else { at };
         if is_quote(chars[start]) {
             let close = (start + 1..chars.len())
@@ -234,7 +246,11 @@ fn clause_query(clause: &Clause, fields: &Fields) -> Option<Box<dyn Query>> {
 /// Per-field term or phrase queries for one analyzed word, summed.
 fn word_query(word: &str, fields: &Fields) -> Option<Box<dyn Query>> {
     let tokens = analyze(word);
-    let first = tokens.first()?;
+    // The lexer keeps only words with a letter or digit; if none of it is indexable
+    // (a run longer than any kept token), no document can hold it.
+    let Some(first) = tokens.first() else {
+        return Some(Box::new(EmptyQuery));
+    };
     let alnum_start = word.find(char::is_alphanumeric)?;
     let alnum_end = word
         .rfind(char::is_alphanumeric)
@@ -261,7 +277,8 @@ fn word_query(word: &str, fields: &Fields) -> Option<Box<dyn Query>> {
 fn phrase_query(phrase: &str, fields: &Fields) -> Option<Box<dyn Query>> {
     let tokens = analyze(phrase);
     if tokens.is_empty() {
-        return None;
+        let searchable = phrase.chars().any(char::is_alphanumeric);
+        return searchable.then(|| Box::new(EmptyQuery) as Box<dyn Query>);
     }
     Some(Box::new(BooleanQuery::new(text_queries(
         &parts(&tokens),
@@ -456,6 +473,16 @@ mod tests {
             parse(&"a ".repeat(600)),
             Err(QueryError::TooLong { .. })
         ));
+        assert_eq!(
+            parse("Qilin OR -Akira"),
+            Err(QueryError::NegatedAlternative { column: 10 })
+        );
+    }
+
+    #[test]
+    fn regression_excluding_a_bracketed_word() {
+        let expected = vec![word("Qilin"), Clause::Not(Box::new(word("(Akira)")))];
+        assert_eq!(words("Qilin -(Akira)"), expected);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use dossier::corpus;
 use dossier::entity_page::EntityError;
+use dossier::index::writer::IngestError;
 use dossier::index::IndexError;
 use dossier::registry::{Registry, RegistryError};
 use dossier::search::SearchError;
@@ -216,7 +217,14 @@ pub fn run() -> Result<()> {
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     let bad_input = error.chain().any(|cause| {
         cause.downcast_ref::<corpus::CorpusError>().is_some()
+            || matches!(
+                cause.downcast_ref::<IngestError>(),
+                Some(IngestError::Corpus(_))
+            )
             || cause.downcast_ref::<RegistryError>().is_some()
+            || cause
+                .downcast_ref::<dossier::settings::SettingsError>()
+                .is_some()
             || cause
                 .downcast_ref::<SearchError>()
                 .is_some_and(SearchError::is_user_error)

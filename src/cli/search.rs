@@ -49,7 +49,8 @@ fn print_hits(response: &SearchResponse) {
             hit.title
         );
         println!("     {}  score {:.2}", hit.id, hit.score);
-        println!("     {}", terminal_snippet(&hit.snippet, bold));
+        let snippet = terminal_snippet(&hit.snippet, bold).replace('\n', " ");
+        println!("     {snippet}");
     }
     let facets = &response.facets;
     for (name, values) in [

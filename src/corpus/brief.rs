@@ -40,12 +40,16 @@ pub struct BriefId {
     pub date: String,
 }
 
+/// Years a brief or entry may carry. Dates outside are typing errors, and they
+/// would overflow the week arithmetic of entity pages.
+const YEARS: std::ops::RangeInclusive<i32> = 1990..=2199;
+
 impl BriefId {
     /// Reads `2026-05-06` or `2026-W19`; `None` for anything else.
     pub fn parse(id: &str) -> Option<BriefId> {
         if let Some((year, week)) = id.split_once("-W") {
-            let year: i32 = year.parse().ok()?;
-            let week: u8 = week.parse().ok()?;
+            let year: i32 = year.parse().ok().filter(|year| YEARS.contains(year))?;
+            let week: u8 = week.parse().ok().filter(|_| week.len() == 2)?;
             let sunday = time::Date::from_iso_week_date(year, week, time::Weekday::Sunday).ok()?;
             return Some(BriefId {
                 id: id.to_string(),
@@ -54,7 +58,9 @@ impl BriefId {
             });
         }
         let format = time::macros::format_description!("[year]-[month]-[day]");
-        let date = time::Date::parse(id, &format).ok()?;
+        let date = time::Date::parse(id, &format)
+            .ok()
+            .filter(|date| YEARS.contains(&date.year()))?;
         Some(BriefId {
             id: id.to_string(),
             kind: BriefKind::Daily,
@@ -535,10 +541,13 @@ fn bold_lead(text: &str, kind: BlockKind) -> Option<(CleanTitle, String)> {
 }
 
 fn deep_dive_title(heading: &str) -> Option<String> {
-    let lower = heading.to_lowercase();
-    let at = lower
-        .find("deep dive")
-        .or_else(|| lower.find("deep-dive"))?;
+    // Matched on the original bytes: lower-casing can change byte lengths ("İ"),
+    // and an offset found in a lower-cased copy would cut the heading wrongly.
+    let bytes = heading.as_bytes();
+    let at = (0..bytes.len().saturating_sub(8)).find(|&at| {
+        let window = &bytes[at..at + 9];
+        window.eq_ignore_ascii_case(b"deep dive") || window.eq_ignore_ascii_case(b"deep-dive")
+    })?;
     let rest = heading[at + "deep dive".len()..]
         .trim_start_matches(|c: char| c.is_whitespace() || "—–-:".contains(c));
     (!rest.trim().is_empty()).then(|| rest.trim().to_string())
@@ -629,18 +638,21 @@ mod tests {
             "2026-W19"
         );
         assert_eq!(BriefId::parse("2026-13-45"), None);
+        assert_eq!(BriefId::parse("9999-12-31"), None);
+        assert_eq!(BriefId::parse("-5-W10"), None);
+        assert_eq!(BriefId::parse("2026-W1"), None, "weeks have two digits");
     }
 
     #[test]
     fn heading_items_with_footers() {
-        let text = "# CTI Daily Brief — 2026-06-10\n\n## 1. Active Threats\n\nIntro.\n\n### First [SINGLE-SOURCE]\n\nBody one ([A](https://a.example/x)).\n\n— *Source: [B](https://www.b.example/y) · Tags: ransomware · CVE: CVE-2026-1*\n\n### UPDATE: Second\n\n> **UPDATE (originally covered 2026-05-30):** Body two.\n>\n> — *Source: [C](https://c.example/z) · Region: europe*\n";
+        let text = "# CTI Daily Brief — 2026-06-10\n\n## 1. Active Threats\n\nIntro.\n\n### First [SINGLE-SOURCE]\n\nBody one ([A](https://a.example/x)).\n\n— *Source: [B](https://www.b.example/y) · Tags: ransomware · CVE: CVE-2026-1234*\n\n### UPDATE: Second\n\n> **UPDATE (originally covered 2026-05-30):** Body two.\n>\n> — *Source: [C](https://c.example/z) · Region: europe*\n";
         let parsed = brief("2026-06-10", text);
         assert_eq!(parsed.items.len(), 2);
         let first = &parsed.items[0];
         assert_eq!(first.id, "2026-06-10/first");
         assert_eq!(first.verification.as_deref(), Some("single-source"));
         assert_eq!(first.footer.tags, ["ransomware"]);
-        assert_eq!(first.footer.cves, ["CVE-2026-1"]);
+        assert_eq!(first.footer.cves, ["CVE-2026-1234"]);
         assert!(!first.body.contains("Source:"));
         assert_eq!(first.hosts(), ["a.example", "b.example"]);
         let second = &parsed.items[1];
@@ -687,6 +699,19 @@ mod tests {
             ]
         );
         assert!(parsed.items[2].body.contains("Detection"));
+    }
+
+    #[test]
+    fn regression_dotted_capital_i_before_deep_dive_does_not_panic() {
+        assert_eq!(
+            deep_dive_title("5. İİ Deep Dive — Foo bar").as_deref(),
+            Some("Foo bar")
+        );
+        assert_eq!(
+            deep_dive_title("5. İİİİİİ deep-dive: Foo bar").as_deref(),
+            Some("Foo bar")
+        );
+        assert_eq!(deep_dive_title("5. Deep Dive"), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use serde_yaml_ng::Value;
 
 use crate::corpus::brief::first_sentence;
 use crate::corpus::section::SectionMap;
-use crate::corpus::{markdown, slug, CorpusError};
+use crate::corpus::{self, markdown, slug, CorpusError};
 use crate::item::{Footer, Item, ItemKind, Level};
 
 #[derive(Debug, Default, Deserialize)]
@@ -161,7 +161,7 @@ fn footer_of(front: &FrontMatter) -> Footer {
     };
     for cve in &front.cves {
         match cve {
-            CveField::Id(id) => footer.cves.push(id.trim().to_ascii_uppercase()),
+            CveField::Id(id) => footer.cves.extend(corpus::cve_id(id)),
             CveField::Detailed {
                 id,
                 cvss,
@@ -169,7 +169,7 @@ fn footer_of(front: &FrontMatter) -> Footer {
                 auth,
                 status,
             } => {
-                footer.cves.push(id.trim().to_ascii_uppercase());
+                footer.cves.extend(corpus::cve_id(id));
                 footer.cvss = footer
                     .cvss
                     .take()
@@ -194,7 +194,7 @@ fn explicit_keys(front: &FrontMatter) -> Vec<String> {
         let id = match cve {
             CveField::Id(id) | CveField::Detailed { id, .. } => id,
         };
-        keys.push(id.trim().to_ascii_uppercase());
+        keys.extend(corpus::cve_id(id));
     }
     keys.retain(|key| !key.is_empty());
     keys.dedup();

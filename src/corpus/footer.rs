@@ -1,7 +1,7 @@
 //! The per-item metadata footer of later briefs:
 //! `— *Source: [l](u) · Additional source: [l](u) · Tags: a, b · Region: r · CVE: …*`.
 
-use crate::corpus::markdown;
+use crate::corpus::{self, markdown};
 use crate::item::{Footer, Source};
 
 /// The em dash and asterisk that open a footer line.
@@ -36,9 +36,14 @@ pub fn parse(markdown: &str) -> (Footer, Vec<Source>) {
             "tags" => footer.tags.extend(list(value)),
             "region" | "regions" => footer.regions.extend(list(value)),
             "sector" | "sectors" => footer.sectors.extend(list(value)),
-            "cve" | "cves" => footer
-                .cves
-                .extend(list(value).map(|cve| cve.to_ascii_uppercase())),
+            "cve" | "cves" => {
+                for value in list(value) {
+                    match corpus::cve_id(&value) {
+                        Some(id) => footer.cves.push(id),
+                        None => footer.other.push((name.trim().to_string(), value)),
+                    }
+                }
+            }
             "cvss" => footer.cvss = Some(value.to_string()),
             "vector" => footer.vector = Some(value.to_string()),
             "auth" => footer.auth = Some(value.to_string()),

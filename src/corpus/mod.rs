@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use crate::item::{Item, ItemKind};
 use brief::BriefId;
+use section::BriefKind;
 
 /// A corpus file that cannot be read or understood.
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +109,20 @@ impl SourceFile {
                 offset,
             }
         })?;
+        // A byte-order mark is an editor's habit, not content.
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
+        if matches!(origin, Origin::Brief(_)) && !text.lines().any(|line| line.starts_with("# ")) {
+            return Err(CorpusError::Syntax {
+                path: path.to_string(),
+                line: 1,
+                message: "a brief has a `# ` title line and this file has none (is it empty?); \
+                          nothing was changed"
+                    .to_string(),
+            });
+        }
         Ok(SourceFile {
             path: path.to_string(),
             origin,
@@ -122,6 +137,19 @@ impl SourceFile {
             source,
         })?;
         SourceFile::new(relative, bytes)
+    }
+
+    /// The brief an entry joins for merging: the one its `migrated_from` names,
+    /// else the daily brief of its own date (where an entry with the same id as a
+    /// brief item would come from). `None` for briefs.
+    pub fn joins_brief(&self) -> Option<String> {
+        match &self.origin {
+            Origin::Entry { date, .. } => Some(
+                self.migrated_from()
+                    .unwrap_or_else(|| format!("briefs/{date}.md")),
+            ),
+            Origin::Brief(_) => None,
+        }
     }
 
     /// The brief path an entry was migrated from, if it names one.
@@ -148,14 +176,19 @@ pub fn identify(path: &str) -> Result<Origin, CorpusError> {
     };
     let parts: Vec<&str> = path.split('/').collect();
     let stem = |name: &str| name.strip_suffix(".md").map(str::to_string);
+    let brief = |name: &str, kind: BriefKind| {
+        let id = stem(name).ok_or_else(unknown)?;
+        BriefId::parse(&id)
+            .filter(|brief| brief.kind == kind)
+            .map(Origin::Brief)
+            .ok_or_else(unknown)
+    };
     match parts.as_slice() {
-        ["briefs", "weekly", name] | ["briefs", name] => {
-            let id = stem(name).ok_or_else(unknown)?;
-            BriefId::parse(&id).map(Origin::Brief).ok_or_else(unknown)
-        }
+        ["briefs", "weekly", name] => brief(name, BriefKind::Weekly),
+        ["briefs", name] => brief(name, BriefKind::Daily),
         ["entries", date, name] => {
             let slug = stem(name)
-                .filter(|slug| !slug.is_empty())
+                .filter(|slug| is_slug(slug))
                 .ok_or_else(unknown)?;
             BriefId::parse(date)
                 .filter(|id| id.date == *date)
@@ -167,6 +200,25 @@ pub fn identify(path: &str) -> Result<Origin, CorpusError> {
         }
         _ => Err(unknown()),
     }
+}
+
+/// A CVE id in canonical form (`CVE-2026-31431`), or `None` for anything else
+/// ("n/a", "none (no CVE assigned)"), which must not become an entity.
+pub fn cve_id(text: &str) -> Option<String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let (year, number) = upper.strip_prefix("CVE-")?.split_once('-')?;
+    let digits =
+        |part: &str, min: usize| part.len() >= min && part.bytes().all(|b| b.is_ascii_digit());
+    (digits(year, 4) && year.len() == 4 && digits(number, 4)).then_some(upper)
+}
+
+/// Entry file names are slugs: letters, digits, `-` and `_`, starting with a letter
+/// or digit, so that ids are safe in URLs and paths.
+fn is_slug(slug: &str) -> bool {
+    slug.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// The corpus-relative path of a file given by a filesystem path: the tail that
@@ -346,6 +398,34 @@ mod tests {
         assert!(identify("notes/todo.md").is_err());
         assert!(identify("briefs/latest.md").is_err());
         assert!(identify("entries/2026-13-01/x.md").is_err());
+        assert!(
+            identify("briefs/2026-W19.md").is_err(),
+            "a weekly lives in briefs/weekly/"
+        );
+        assert!(identify("briefs/weekly/2026-05-06.md").is_err());
+        assert!(identify("entries/2026-05-10/..md").is_err());
+        assert!(identify("entries/9999-12-31/far.md").is_err());
+    }
+
+    #[test]
+    fn regression_an_empty_brief_is_refused_not_indexed() {
+        let error = SourceFile::new("briefs/2026-06-10.md", Vec::new()).unwrap_err();
+        assert!(error
+            .to_string()
+            .starts_with("briefs/2026-06-10.md:1: a brief has a `# ` title line"));
+        let with_bom = SourceFile::new("briefs/2026-06-10.md", "\u{feff}# T\n".into()).unwrap();
+        assert_eq!(with_bom.text, "# T\n");
+    }
+
+    #[test]
+    fn only_real_cve_ids_are_cve_ids() {
+        assert_eq!(
+            cve_id(" cve-2026-31431 ").as_deref(),
+            Some("CVE-2026-31431")
+        );
+        assert_eq!(cve_id("n/a"), None);
+        assert_eq!(cve_id("none (no CVE assigned)"), None);
+        assert_eq!(cve_id("CVE-26-1234"), None);
     }
 
     #[test]

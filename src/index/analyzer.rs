@@ -17,8 +17,10 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Name the analyzer is registered under in the index.
 pub const ANALYZER: &str = "dossier";
 
-/// Longest token kept, in bytes; longer runs (hashes, base64) are noise for search.
-const MAX_TOKEN_BYTES: usize = 64;
+/// Longest token kept, in bytes: room for a SHA-512 in hex (128), which analysts do
+/// search for; longer runs (base64 blobs) are noise. A query word made only of such
+/// runs matches nothing rather than everything (see `query`).
+const MAX_TOKEN_BYTES: usize = 256;
 
 /// Characters that join the words of one identifier (`CVE-2026-1`, `PAN-OS`).
 const JOINERS: &[char] = &['-', '\u{2011}'];

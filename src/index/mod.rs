@@ -154,7 +154,7 @@ impl DossierIndex {
         let fields = Fields::new(&index.schema());
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()
             .map_err(|source| tantivy_error(dir, source))?;
         Ok(DossierIndex {

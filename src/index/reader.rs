@@ -79,13 +79,23 @@ pub fn item_at(
     serde_json::from_str(json).map_err(|error| index.corrupt(&id, error))
 }
 
-/// The item (or brief-level text) with this id.
+/// The item (or brief-level text) with this id; stored files are not items.
 pub fn item_by_id(index: &DossierIndex, id: &str) -> Result<Option<Item>, IndexError> {
     let searcher = index.searcher();
-    let query = TermQuery::new(
+    let by_id = TermQuery::new(
         Term::from_field_text(index.fields().id, id),
         IndexRecordOption::Basic,
     );
+    let query = tantivy::query::BooleanQuery::new(vec![
+        (
+            tantivy::query::Occur::Must,
+            Box::new(by_id) as Box<dyn Query>,
+        ),
+        (
+            tantivy::query::Occur::Must,
+            crate::query::searchable(index.fields()),
+        ),
+    ]);
     let found = searcher
         .search(&query, &DocSetCollector)
         .map_err(|error| index.error(error))?;

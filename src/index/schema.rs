@@ -18,8 +18,9 @@ pub struct Fields {
     pub unit: Field,
     /// Corpus-relative source paths.
     pub path: Field,
-    /// An entry file's `migrated_from` (file documents only).
-    pub migrated_from: Field,
+    /// The brief an entry file joins for merging (file documents only): the one its
+    /// `migrated_from` names, else the daily brief of its date.
+    pub joins_brief: Field,
     /// The source file's text (file documents only, stored).
     pub file_text: Field,
     /// The whole item as JSON (stored): what results are rendered from.
@@ -94,7 +95,7 @@ pub fn schema() -> Schema {
     builder.add_text_field("doc_type", STRING);
     builder.add_text_field("unit", STRING | STORED);
     builder.add_text_field("path", STRING);
-    builder.add_text_field("migrated_from", STRING | STORED);
+    builder.add_text_field("joins_brief", STRING | STORED);
     builder.add_text_field("file_text", STORED);
     builder.add_text_field("item", STORED);
     builder.add_text_field("kind", STRING);
@@ -137,7 +138,7 @@ impl Fields {
             doc_type: field("doc_type"),
             unit: field("unit"),
             path: field("path"),
-            migrated_from: field("migrated_from"),
+            joins_brief: field("joins_brief"),
             file_text: field("file_text"),
             item: field("item"),
             kind: field("kind"),

@@ -188,7 +188,7 @@ fn group_units(files: &[SourceFile]) -> Vec<Unit> {
 }
 
 fn unit_of(file: &SourceFile, brief_exists: impl Fn(&str) -> bool) -> String {
-    match file.migrated_from() {
+    match file.joins_brief() {
         Some(brief) if brief_exists(&brief) => brief,
         _ => file.path.clone(),
     }
@@ -232,10 +232,7 @@ fn plan_add(index: &DossierIndex, files: Vec<SourceFile>) -> Result<AddPlan, Ing
         let is_brief =
             members.iter().any(|f| f.path == key) || stored.iter().any(|f| f.path == key);
         if is_brief {
-            stored.extend(stored_files(
-                index,
-                &term_query(fields.migrated_from, &key),
-            )?);
+            stored.extend(stored_files(index, &term_query(fields.joins_brief, &key))?);
         }
         for file in stored {
             if replaced.contains(&file.path)
@@ -325,15 +322,23 @@ fn write_units(
         }
         drop(tx);
         // Finished units arrive in any order; they are written in unit order.
-        let mut waiting = BTreeMap::new();
-        for (at, prepared) in rx {
-            waiting.insert(at, prepared);
-            while let Some(prepared) = waiting.remove(&consumed.load(Ordering::Acquire)) {
-                totals.add(index, writer, prepared?, options)?;
-                consumed.fetch_add(1, Ordering::Release);
+        let written = || -> Result<(), IngestError> {
+            let mut waiting = BTreeMap::new();
+            for (at, prepared) in rx {
+                waiting.insert(at, prepared);
+                while let Some(prepared) = waiting.remove(&consumed.load(Ordering::Acquire)) {
+                    totals.add(index, writer, prepared?, options)?;
+                    consumed.fetch_add(1, Ordering::Release);
+                }
             }
+            Ok(())
+        };
+        let result = written();
+        if result.is_err() {
+            // Release workers waiting for the writer; their sends now fail and they stop.
+            consumed.store(usize::MAX / 2, Ordering::Release);
         }
-        Ok(totals.summary())
+        result.map(|()| totals.summary())
     })
 }
 
@@ -409,6 +414,7 @@ impl Totals {
         self.summary.briefs += prepared.briefs;
         self.summary.entries += prepared.entries;
         for (id, mentions, entities) in prepared.items {
+            tracing::debug!(item = %id, mentions, entities = entities.len(), "item written");
             self.summary.items += 1;
             self.summary.mentions += mentions;
             self.summary.ids.push(id);
@@ -450,8 +456,8 @@ fn file_document(fields: &Fields, unit: &str, file: &SourceFile) -> TantivyDocum
     document.add_text(fields.doc_type, doc_type::FILE);
     document.add_text(fields.unit, unit);
     document.add_text(fields.path, &file.path);
-    if let Some(brief) = file.migrated_from() {
-        document.add_text(fields.migrated_from, brief);
+    if let Some(brief) = file.joins_brief() {
+        document.add_text(fields.joins_brief, brief);
     }
     document.add_text(fields.file_text, &file.text);
     document
