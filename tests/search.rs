@@ -283,3 +283,17 @@ fn pasted_punctuation_still_searches() {
     }
     assert!(query("CVE-2026-0300 - PAN-OS", 5).total > 0);
 }
+
+#[test]
+fn regression_stored_files_are_not_items() {
+    let found = dossier::index::reader::item_by_id(common::index(), "file:briefs/2026-05-06.md");
+    assert!(found.expect("the lookup runs").is_none());
+}
+
+#[test]
+fn regression_a_hash_matches_only_itself() {
+    // Longer than any token once kept: it used to vanish from the query and match all.
+    let hash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    assert_eq!(query(hash, 5).total, 0);
+    assert_eq!(query(&"a".repeat(300), 5).total, 0);
+}

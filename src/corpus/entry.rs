@@ -138,7 +138,12 @@ fn split_front_matter<'a>(
 
 fn section_of(front: &FrontMatter) -> String {
     let map = SectionMap::shipped();
-    if let Some(section) = front.weekly_section.as_deref().filter(|s| !s.is_empty()) {
+    // Only a section key the engine knows: anything else could not be filtered on.
+    let weekly = front
+        .weekly_section
+        .as_deref()
+        .filter(|section| map.keys().contains(section));
+    if let Some(section) = weekly {
         return section.to_string();
     }
     if front.update_of.is_some() {
@@ -185,10 +190,11 @@ fn footer_of(front: &FrontMatter) -> Footer {
 }
 
 fn explicit_keys(front: &FrontMatter) -> Vec<String> {
+    // Keys are lower-case `type:slug`; an author's `ACTOR:Qilin` means `actor:qilin`.
     let mut keys: Vec<String> = front
         .entities
         .iter()
-        .map(|key| key.trim().to_string())
+        .map(|key| key.trim().to_lowercase())
         .collect();
     for cve in &front.cves {
         let id = match cve {

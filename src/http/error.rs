@@ -136,12 +136,16 @@ impl From<CorpusError> for AppError {
 
 impl From<RegistryError> for AppError {
     fn from(error: RegistryError) -> Self {
-        match error {
-            RegistryError::Io { .. } => AppError::Internal(error.to_string()),
-            invalid => AppError::Unprocessable(format!(
-                "the registry file does not validate, the previous one stays in use: {invalid}"
-            )),
-        }
+        // A registry that cannot be read (missing, not UTF-8, a folder) is as much
+        // the operator's to fix as one that does not validate: neither is a fault of
+        // the server, and the previous registry stays in use either way.
+        let problem = match error {
+            RegistryError::Io { .. } => "cannot be read",
+            _ => "does not validate",
+        };
+        AppError::Unprocessable(format!(
+            "the registry file {problem}, the previous one stays in use: {error}"
+        ))
     }
 }
 
