@@ -124,7 +124,8 @@ def wrk(url, script, seconds):
 
     def latency(p):
         match = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)", text, re.M)
-        return float(match.group(1)) * unit[match.group(2)] if match else None
+        value = float(match.group(1)) * unit[match.group(2)] if match else 0.0
+        return value or None  # wrk prints 0.00us when every request timed out
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     socket_errors = re.search(r"Socket errors: (.*)", text)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
