@@ -251,7 +251,7 @@ fn bad_input_is_named_and_loses_nothing() {
 fn add_is_idempotent_and_replaces_changed_files() {
     let dir = tempfile::tempdir().unwrap();
     let corpus_copy = dir.path().join("corpus");
-    copy_tree(&common::corpus_dir(), &corpus_copy);
+    common::copy_tree(&common::corpus_dir(), &corpus_copy);
     let brief = corpus_copy.join("briefs/2026-07-03.md");
     let original = std::fs::read_to_string(&brief).unwrap();
     std::fs::remove_file(&brief).unwrap();
@@ -307,19 +307,6 @@ fn add_is_idempotent_and_replaces_changed_files() {
         230,
         "the old Navient item is gone, the new one is in"
     );
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

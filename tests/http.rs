@@ -7,6 +7,8 @@
 //! by hand and with small scripts, not copied from the program's output; each
 //! assertion says where its value comes from.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -926,23 +928,10 @@ struct Partial {
     open_state: AppState,
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 fn partial() -> Partial {
     let dir = TempDir::new().unwrap();
     let corpus = dir.path().join("corpus");
-    copy_tree(&corpus_dir(), &corpus);
+    common::copy_tree(&corpus_dir(), &corpus);
     std::fs::remove_file(corpus.join(NEW_BRIEF)).unwrap();
     let (index, registry) = build_index(&corpus, &dir.path().join("index"));
     let registry_path = corpus.join("entities/registry.yaml");
