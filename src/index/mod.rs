@@ -20,6 +20,12 @@ pub use schema::Fields;
 /// Default memory budget of the index writer, shared by its threads.
 pub const DEFAULT_WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
 
+/// Written as the payload of every commit. An index whose last commit carries
+/// another format was written by another build (other token rules, other column
+/// compression) and is rebuilt rather than read: reading it could fail deep inside
+/// Tantivy.
+pub const FORMAT: &str = "dossier-index-2";
+
 /// Name of the side file that records where the index came from.
 const MANIFEST: &str = "dossier.json";
 
@@ -110,7 +116,11 @@ impl DossierIndex {
             });
         }
         let index = Index::open_in_dir(dir).map_err(|source| tantivy_error(dir, source))?;
-        if index.schema() != schema::schema() {
+        let metas = index
+            .load_metas()
+            .map_err(|source| tantivy_error(dir, source))?;
+        let foreign_format = !metas.segments.is_empty() && metas.payload.as_deref() != Some(FORMAT);
+        if index.schema() != schema::schema() || foreign_format {
             return Err(IndexError::Incompatible {
                 dir: dir.display().to_string(),
             });
@@ -296,4 +306,27 @@ fn clear_index_files(dir: &Path) -> Result<(), IndexError> {
         .filter(|path| !path.ends_with(PLACEHOLDER))
         .try_for_each(std::fs::remove_file)
         .map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regression_an_index_of_another_format_is_refused_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::create_in_dir(dir.path(), schema::schema()).unwrap();
+        index.tokenizers().register(analyzer::ANALYZER, analyzer::analyzer());
+        let mut writer: tantivy::IndexWriter<TantivyDocument> = index.writer(15_000_000).unwrap();
+        writer.add_document(TantivyDocument::default()).unwrap();
+        writer.commit().unwrap();
+        drop(writer);
+
+        let error = DossierIndex::open(dir.path())
+            .err()
+            .expect("a commit without our payload");
+        assert!(matches!(error, IndexError::Incompatible { .. }), "{error}");
+        let rebuilt = DossierIndex::create_or_open(dir.path()).expect("a rebuild replaces it");
+        assert_eq!(rebuilt.searcher().num_docs(), 0);
+    }
 }

@@ -159,7 +159,11 @@ fn commit(
     index: &DossierIndex,
     writer: &mut IndexWriter<TantivyDocument>,
 ) -> Result<(), IndexError> {
-    writer.commit().map_err(|error| index.error(error))?;
+    let mut prepared = writer
+        .prepare_commit()
+        .map_err(|error| index.error(error))?;
+    prepared.set_payload(super::FORMAT);
+    prepared.commit().map_err(|error| index.error(error))?;
     index.reload()
 }
 
