@@ -168,7 +168,7 @@ impl Rng {
 
     /// A number in `0..n` (`n` > 0).
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 11) as u128 * n as u128 >> 53) as usize
+        (((self.next_u64() >> 11) as u128 * n as u128) >> 53) as usize
     }
 
     /// `true` with probability `percent` / 100.
@@ -312,9 +312,11 @@ fn cve_ids(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
                 .count()
         };
         let year = digits(at + 4);
-        let number = (year == 4 && bytes.get(at + 8) == Some(&b'-'))
-            .then(|| digits(at + 9))
-            .unwrap_or(0);
+        let number = if year == 4 && bytes.get(at + 8) == Some(&b'-') {
+            digits(at + 9)
+        } else {
+            0
+        };
         (number >= 4).then_some((at, at + 9 + number))
     })
 }
