@@ -68,23 +68,22 @@ fn main() -> Result<()> {
 /// so that exporting a million items does not hold the corpus in memory.
 fn corpus_paths(corpus: &Path) -> Result<Vec<(PathBuf, String)>> {
     let mut paths = Vec::new();
-    let push_dir =
-        |dir: &Path, prefix: &str, paths: &mut Vec<(PathBuf, String)>| -> Result<()> {
-            if !dir.is_dir() {
-                return Ok(());
+    let push_dir = |dir: &Path, prefix: &str, paths: &mut Vec<(PathBuf, String)>| -> Result<()> {
+        if !dir.is_dir() {
+            return Ok(());
+        }
+        let mut names: Vec<_> = std::fs::read_dir(dir)?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        names.sort();
+        for path in names {
+            if path.extension().is_some_and(|ext| ext == "md") && path.is_file() {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                paths.push((path, format!("{prefix}/{name}")));
             }
-            let mut names: Vec<_> = std::fs::read_dir(dir)?
-                .map(|entry| entry.map(|e| e.path()))
-                .collect::<Result<_, _>>()?;
-            names.sort();
-            for path in names {
-                if path.extension().is_some_and(|ext| ext == "md") && path.is_file() {
-                    let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                    paths.push((path, format!("{prefix}/{name}")));
-                }
-            }
-            Ok(())
-        };
+        }
+        Ok(())
+    };
     push_dir(&corpus.join("briefs"), "briefs", &mut paths)?;
     push_dir(&corpus.join("briefs/weekly"), "briefs/weekly", &mut paths)?;
     let entries = corpus.join("entries");

@@ -31,7 +31,9 @@ const FACET_TOP: usize = 20;
 const SNIPPET_CHARS: usize = 220;
 
 /// How results are ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
     /// BM25 score (the default when there is query text).

@@ -316,7 +316,9 @@ mod tests {
     fn regression_an_index_of_another_format_is_refused_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let index = Index::create_in_dir(dir.path(), schema::schema()).unwrap();
-        index.tokenizers().register(analyzer::ANALYZER, analyzer::analyzer());
+        index
+            .tokenizers()
+            .register(analyzer::ANALYZER, analyzer::analyzer());
         let mut writer: tantivy::IndexWriter<TantivyDocument> = index.writer(15_000_000).unwrap();
         writer.add_document(TantivyDocument::default()).unwrap();
         writer.commit().unwrap();
