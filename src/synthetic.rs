@@ -404,16 +404,10 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<u64, SyntheticError> {
     Ok(bytes.len() as u64)
 }
 
-/// One generated item before it is laid out as a brief item or an entry.
+/// One generated item: a varied story plus the CVE ids its text names, before it
+/// is laid out as a brief item or an entry.
 struct Draft {
-    section: &'static str,
-    title: String,
-    verification: Option<String>,
-    paragraphs: Vec<String>,
-    sources: Vec<Source>,
-    tags: Vec<String>,
-    regions: Vec<String>,
-    sectors: Vec<String>,
+    story: Story,
     cves: Vec<String>,
 }
 
@@ -485,7 +479,7 @@ impl Writer<'_> {
         } else {
             self.rng.pick(&SECTIONS).0
         };
-        Draft {
+        let story = Story {
             section,
             title,
             verification: story.verification.clone(),
@@ -494,8 +488,8 @@ impl Writer<'_> {
             tags,
             regions: story.regions.clone(),
             sectors: story.sectors.clone(),
-            cves,
-        }
+        };
+        Draft { story, cves }
     }
 
     /// Replaces about half of the CVE ids in a text by other real ones.
@@ -524,7 +518,11 @@ impl Writer<'_> {
             return Ok(());
         }
         let mut drafts: Vec<Draft> = (0..items).map(|_| self.draft()).collect();
-        drafts.sort_by_key(|draft| SECTIONS.iter().position(|(key, _)| *key == draft.section));
+        drafts.sort_by_key(|draft| {
+            SECTIONS
+                .iter()
+                .position(|(key, _)| *key == draft.story.section)
+        });
 
         let mut text = String::with_capacity(items * 3000);
         let _ = write!(
@@ -535,11 +533,14 @@ impl Writer<'_> {
             self.pool.header
         );
         for draft in drafts.iter().take(3) {
-            let lead = draft.paragraphs[0].split(". ").next().unwrap_or_default();
-            let _ = writeln!(text, "- **{}.** {lead}.", draft.title);
+            let lead = draft.story.paragraphs[0]
+                .split(". ")
+                .next()
+                .unwrap_or_default();
+            let _ = writeln!(text, "- **{}.** {lead}.", draft.story.title);
         }
         for (number, (key, heading)) in SECTIONS.iter().enumerate() {
-            let members: Vec<&Draft> = drafts.iter().filter(|d| d.section == *key).collect();
+            let members: Vec<&Draft> = drafts.iter().filter(|d| d.story.section == *key).collect();
             if members.is_empty() {
                 continue;
             }
@@ -561,7 +562,7 @@ impl Writer<'_> {
         for _ in 0..count {
             let draft = self.draft();
             let serial = self.generated.entries;
-            let mut stem = slug::slugify(&draft.title);
+            let mut stem = slug::slugify(&draft.story.title);
             stem.truncate(48);
             let stem = format!("{}-e{serial}", stem.trim_end_matches('-'));
             let mut keys = Vec::new();
@@ -579,14 +580,14 @@ impl Writer<'_> {
 }
 
 fn brief_item(text: &mut String, draft: &Draft, update: bool) {
-    let marker = match draft.verification.as_deref() {
+    let marker = match draft.story.verification.as_deref() {
         Some(flag) if flag.starts_with("single-source") => " `[SINGLE-SOURCE]`",
         _ => "",
     };
     let prefix = if update { "UPDATE: " } else { "" };
     let quote = if update { "> " } else { "" };
-    let _ = write!(text, "\n### {prefix}{}{marker}\n\n", draft.title);
-    for paragraph in &draft.paragraphs {
+    let _ = write!(text, "\n### {prefix}{}{marker}\n\n", draft.story.title);
+    for paragraph in &draft.story.paragraphs {
         for line in paragraph.lines() {
             let _ = writeln!(text, "{quote}{line}");
         }
@@ -605,19 +606,19 @@ fn footer_line(draft: &Draft) -> String {
         format!("[{}]({})", label.replace(['[', ']'], ""), source.url)
     };
     let mut fields = Vec::new();
-    if let Some((first, rest)) = draft.sources.split_first() {
+    if let Some((first, rest)) = draft.story.sources.split_first() {
         fields.push(format!("Source: {}", link(first)));
         if !rest.is_empty() {
             let more: Vec<String> = rest.iter().map(link).collect();
             fields.push(format!("Additional source: {}", more.join(", ")));
         }
     }
-    fields.push(format!("Tags: {}", draft.tags.join(", ")));
-    if !draft.regions.is_empty() {
-        fields.push(format!("Region: {}", draft.regions.join(", ")));
+    fields.push(format!("Tags: {}", draft.story.tags.join(", ")));
+    if !draft.story.regions.is_empty() {
+        fields.push(format!("Region: {}", draft.story.regions.join(", ")));
     }
-    if !draft.sectors.is_empty() {
-        fields.push(format!("Sector: {}", draft.sectors.join(", ")));
+    if !draft.story.sectors.is_empty() {
+        fields.push(format!("Sector: {}", draft.story.sectors.join(", ")));
     }
     if !draft.cves.is_empty() {
         fields.push(format!("CVE: {}", draft.cves.join(", ")));
@@ -636,20 +637,23 @@ fn entry_text(date: &str, draft: &Draft, keys: &[String]) -> String {
         }
         out
     };
-    let summary = draft.paragraphs[0].split(". ").next().unwrap_or_default();
+    let summary = draft.story.paragraphs[0]
+        .split(". ")
+        .next()
+        .unwrap_or_default();
     let mut text = format!(
         "---\nschema: 1\nkind: finding\ntitle: {}\nsummary: {}\ndiscovered_at: \"{date}T06:00:00Z\"\n\
          priority: notable\n",
-        json(&draft.title),
+        json(&draft.story.title),
         json(&format!("{summary}."))
     );
-    text.push_str(&list("tags", &draft.tags));
-    text.push_str(&list("regions", &draft.regions));
-    text.push_str(&list("sectors", &draft.sectors));
+    text.push_str(&list("tags", &draft.story.tags));
+    text.push_str(&list("regions", &draft.story.regions));
+    text.push_str(&list("sectors", &draft.story.sectors));
     text.push_str(&list("entities", keys));
     text.push_str(&list("cves", &draft.cves));
     text.push_str("sources:\n");
-    for source in &draft.sources {
+    for source in &draft.story.sources {
         let _ = writeln!(
             text,
             "  - url: {}\n    publisher: {}\n    role: primary",
@@ -657,12 +661,16 @@ fn entry_text(date: &str, draft: &Draft, keys: &[String]) -> String {
             json(&source.label)
         );
     }
-    let verification = draft.verification.as_deref().map_or("null".into(), json);
+    let verification = draft
+        .story
+        .verification
+        .as_deref()
+        .map_or("null".into(), json);
     let _ = write!(
         text,
         "verification: {verification}\nupdate_of: null\n---\n\n"
     );
-    text.push_str(&draft.paragraphs.join("\n\n"));
+    text.push_str(&draft.story.paragraphs.join("\n\n"));
     text.push('\n');
     text
 }
