@@ -98,9 +98,17 @@ pub struct Registry {
     by_key: HashMap<String, usize>,
     /// Non-fatal findings (alias collisions), for the operator.
     pub warnings: Vec<String>,
+    /// A hash of the registry text: caches of derived pages keep apart what two
+    /// registries would show differently.
+    version: u64,
 }
 
 impl Registry {
+    /// Equal for registries parsed from the same text.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
     /// Reads and validates a registry file.
     pub fn load(path: &Path) -> Result<Registry, RegistryError> {
         let text = std::fs::read_to_string(path).map_err(|source| RegistryError::Io {
@@ -143,6 +151,11 @@ impl Registry {
         }
         registry.check_tombstones(&invalid)?;
         registry.warnings = registry.alias_collisions();
+        registry.version = {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(text, &mut hasher);
+            std::hash::Hasher::finish(&hasher)
+        };
         Ok(registry)
     }
 

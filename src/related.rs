@@ -8,6 +8,8 @@
 //!
 //! Every count here is a Tantivy query over the index (facet counts over a set of
 //! items, doc-set intersections), so it follows each ingest without a second store.
+//! The corpus-wide counts ([`Stats`]) take a pass over every item, so they are kept
+//! for as long as the index is unchanged: until a commit opens new segments.
 //!
 //! A suggestion is a pair that co-occurs more often than chance predicts. The score
 //! is Dunning's log-likelihood ratio G² over the 2×2 table of items (with A, without
@@ -19,15 +21,17 @@
 //! linked by a curated relation are shown as relationships, not suggested.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tantivy::collector::{Count, DocSetCollector, FacetCollector};
+use tantivy::collector::{Count, FacetCollector};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Searcher, Term};
 
+use crate::index::newest::Newest;
 use crate::index::schema::{facet, Fields};
-use crate::index::{DossierIndex, IndexError};
+use crate::index::{generation, DossierIndex, Generation, IndexError};
 use crate::item::ItemKind;
 use crate::query;
 use crate::registry::Registry;
@@ -38,6 +42,8 @@ use crate::tagger::{display_name, entity_type};
 pub const DEFAULT_MIN_SHARED: u64 = 2;
 /// Most suggestions returned, unless told otherwise.
 pub const DEFAULT_SUGGESTION_LIMIT: usize = 20;
+/// Evidence items listed per suggestion, newest first; `shared` counts them all.
+pub const EVIDENCE_LISTED: usize = 10;
 
 /// A curated relation seen from one entity's side.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -163,13 +169,13 @@ fn linking_all(fields: &Fields, scope: Box<dyn Query>, keys: &[&str]) -> Box<dyn
 /// Entity counts over `query`: one facet pass.
 fn entity_counts(
     index: &DossierIndex,
+    searcher: &Searcher,
     query: &dyn Query,
 ) -> Result<(usize, BTreeMap<String, u64>), IndexError> {
     let root = format!("/{}", facet::ENTITY);
     let mut collector = FacetCollector::for_field(facet::ENTITY);
     collector.add_facet(root.as_str());
-    let (total, counts) = index
-        .searcher()
+    let (total, counts) = searcher
         .search(query, &(Count, collector))
         .map_err(|error| index.error(error))?;
     let counts = counts
@@ -187,15 +193,38 @@ pub struct Stats {
     counts: HashMap<String, u64>,
 }
 
+/// The last counted [`Stats`]. Segment ids are unique across indexes, so one slot
+/// serves any index; a process serving one index counts once per commit.
+static LAST_STATS: Mutex<Option<(Generation, Arc<Stats>)>> = Mutex::new(None);
+
 impl Stats {
     /// Counts from the index, in one facet pass over the co-occurrence scope.
-    pub fn load(index: &DossierIndex) -> Result<Stats, IndexError> {
+    pub fn load(index: &DossierIndex, searcher: &Searcher) -> Result<Stats, IndexError> {
         let scope = cooccurrence_scope(index.fields());
-        let (items, counts) = entity_counts(index, scope.as_ref())?;
+        let (items, counts) = entity_counts(index, searcher, scope.as_ref())?;
         Ok(Stats {
             items: items as u64,
             counts: counts.into_iter().collect(),
         })
+    }
+
+    /// The counts of `searcher`'s generation: counted by the first caller, shared
+    /// by the others until a commit.
+    pub fn cached(index: &DossierIndex, searcher: &Searcher) -> Result<Arc<Stats>, IndexError> {
+        let generation = generation(searcher);
+        if let Some((counted, stats)) = LAST_STATS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            if *counted == generation {
+                return Ok(Arc::clone(stats));
+            }
+        }
+        let stats = Arc::new(Stats::load(index, searcher)?);
+        *LAST_STATS.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((generation, Arc::clone(&stats)));
+        Ok(stats)
     }
 
     /// Stats from known counts, for tests and callers that count elsewhere.
@@ -261,12 +290,23 @@ pub struct Cooccurrence {
 /// Entities sharing items with `key`, most shared first, ties by name.
 pub fn cooccurring(
     index: &DossierIndex,
+    searcher: &Searcher,
     registry: &Registry,
     key: &str,
 ) -> Result<Vec<Cooccurrence>, IndexError> {
     let fields = index.fields();
     let query = linking_all(fields, cooccurrence_scope(fields), &[key]);
-    let (_, counts) = entity_counts(index, query.as_ref())?;
+    let (_, counts) = entity_counts(index, searcher, query.as_ref())?;
+    Ok(rank_cooccurring(registry, key, counts))
+}
+
+/// Co-occurrence counts with `key` (its own count among them) as a list, most
+/// shared first, ties by name.
+pub fn rank_cooccurring(
+    registry: &Registry,
+    key: &str,
+    counts: BTreeMap<String, u64>,
+) -> Vec<Cooccurrence> {
     let mut found: Vec<Cooccurrence> = counts
         .into_iter()
         .filter(|(other, _)| other != key)
@@ -283,32 +323,23 @@ pub fn cooccurring(
             .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
             .then_with(|| a.key.cmp(&b.key))
     });
-    Ok(found)
+    found
 }
 
-/// Ids of the items (outside weekly summaries) that link both entities: a doc-set
-/// intersection, newest first.
-pub fn shared_items(index: &DossierIndex, a: &str, b: &str) -> Result<Vec<String>, IndexError> {
+/// The items (outside weekly summaries) that link both entities: how many, and the
+/// ids of the newest [`EVIDENCE_LISTED`], newest first.
+pub fn shared_items(
+    index: &DossierIndex,
+    searcher: &Searcher,
+    a: &str,
+    b: &str,
+) -> Result<(u64, Vec<String>), IndexError> {
     let fields = index.fields();
     let query = linking_all(fields, cooccurrence_scope(fields), &[a, b]);
-    let searcher = index.searcher();
-    let addresses = searcher
-        .search(query.as_ref(), &DocSetCollector)
+    let (count, newest) = searcher
+        .search(query.as_ref(), &Newest::new(EVIDENCE_LISTED))
         .map_err(|error| index.error(error))?;
-    let mut ids = Vec::with_capacity(addresses.len());
-    for address in addresses {
-        let document: TantivyDocument =
-            searcher.doc(address).map_err(|error| index.error(error))?;
-        if let Some(id) = document
-            .get_first(fields.id)
-            .and_then(|value| value.as_str())
-        {
-            ids.push(id.to_string());
-        }
-    }
-    // Item ids start with their date, so reverse id order is newest first.
-    ids.sort_by(|a, b| b.cmp(a));
-    Ok(ids)
+    Ok((count, newest.into_iter().map(|dated| dated.id).collect()))
 }
 
 /// An entity worth linking, with the evidence for it.
@@ -383,16 +414,16 @@ impl Suggester {
     }
 
     /// Entities that co-occur with `key` more than chance predicts and that no
-    /// curated relation links to it yet, best first. `cooccurring` is the output of
-    /// [`cooccurring`] for `key`, passed in because an entity page has it already.
-    pub fn for_entity(
+    /// curated relation links to it yet, best first, without their evidence items.
+    /// `cooccurring` is the output of [`cooccurring`] for `key`, passed in because an
+    /// entity page has it already.
+    pub fn score_entity(
         &self,
-        index: &DossierIndex,
         registry: &Registry,
         stats: &Stats,
         key: &str,
         cooccurring: &[Cooccurrence],
-    ) -> Result<Vec<Suggestion>, IndexError> {
+    ) -> Vec<Suggestion> {
         let linked: BTreeSet<String> = relationships(registry, key)
             .into_iter()
             .map(|relationship| relationship.key)
@@ -412,13 +443,31 @@ impl Suggester {
                 kind: other.kind.clone(),
                 score,
                 shared: other.shared,
-                items: shared_items(index, key, &other.key)?,
+                items: Vec::new(),
                 via: vec![key.to_string()],
                 curated: None,
             });
         }
         rank(&mut found);
         found.truncate(self.limit);
+        found
+    }
+
+    /// [`Suggester::score_entity`] with the evidence of each suggestion: one
+    /// doc-set intersection each.
+    pub fn for_entity(
+        &self,
+        index: &DossierIndex,
+        searcher: &Searcher,
+        registry: &Registry,
+        stats: &Stats,
+        key: &str,
+        cooccurring: &[Cooccurrence],
+    ) -> Result<Vec<Suggestion>, IndexError> {
+        let mut found = self.score_entity(registry, stats, key, cooccurring);
+        for suggestion in &mut found {
+            suggestion.items = shared_items(index, searcher, key, &suggestion.key)?.1;
+        }
         Ok(found)
     }
 
@@ -432,7 +481,8 @@ impl Suggester {
         registry: &Registry,
         mentioned: &[String],
     ) -> Result<Vec<Suggestion>, IndexError> {
-        let stats = Stats::load(index)?;
+        let searcher = index.searcher();
+        let stats = Stats::cached(index, &searcher)?;
         let mentioned: BTreeSet<&str> = mentioned.iter().map(String::as_str).collect();
         let mut curated: BTreeMap<String, Suggestion> = BTreeMap::new();
         let mut scored: BTreeMap<String, Suggestion> = BTreeMap::new();
@@ -442,8 +492,7 @@ impl Suggester {
                 if mentioned.contains(relationship.key.as_str()) {
                     continue;
                 }
-                let items = shared_items(index, key, &relationship.key)?;
-                let shared = items.len() as u64;
+                let (shared, items) = shared_items(index, &searcher, key, &relationship.key)?;
                 let suggestion = Suggestion {
                     score: stats.score(key, &relationship.key, shared),
                     shared,
@@ -460,12 +509,14 @@ impl Suggester {
                 };
                 absorb(&mut curated, suggestion);
             }
-            let together = cooccurring(index, registry, key)?;
+            let together = cooccurring(index, &searcher, registry, key)?;
             let unlimited = Suggester {
                 limit: usize::MAX,
                 ..self.clone()
             };
-            for suggestion in unlimited.for_entity(index, registry, &stats, key, &together)? {
+            for suggestion in
+                unlimited.for_entity(index, &searcher, registry, &stats, key, &together)?
+            {
                 if !mentioned.contains(suggestion.key.as_str()) {
                     absorb(&mut scored, suggestion);
                 }

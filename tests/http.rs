@@ -483,6 +483,66 @@ async fn cve_page_2026_5787() {
     );
 }
 
+// The source list counts citing items: Ivanti's May 2026 EPMM advisory is cited by the
+// two 2026-05-08 entries whose ids start "cve-2026-5787-cve-2026-6973" and
+// "ivanti-epmm-cve-2026-5787", and by the 2026-05-04 entry merged with the W19 weekly
+// (`grep -rl may-2026-epmm-security-update` finds those three files and W19).
+// A window lists part of the timeline; every count still covers all five items.
+#[tokio::test]
+async fn entity_pages_list_a_window_and_count_every_item() {
+    let page = json_ok("/api/entities/CVE-2026-5787").await;
+    let top = &page["sources"]["list"][0];
+    assert_eq!(
+        top["url"],
+        "https://www.ivanti.com/blog/may-2026-epmm-security-update"
+    );
+    assert_eq!(top["cited_by"], 3);
+    assert_eq!(
+        strings(&top["items"]),
+        [
+            "2026-05-08/cve-2026-5787-cve-2026-6973-ivanti-epmm-pre-auth-certificate",
+            "2026-05-08/ivanti-epmm-cve-2026-5787-cve-2026-6973-pre-auth-certificate",
+            "2026-05-04/cve-2026-6973-cve-2026-5787-ivanti-epmm-on-prem-pre-auth-cha",
+        ]
+    );
+    assert_eq!(top["label"], "Ivanti — May 2026 EPMM Security Update");
+    let all: Vec<String> = page["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(all.len(), 5);
+    assert_eq!(page["window"], json!({"offset": 0, "limit": 100}));
+
+    let window = json_ok("/api/entities/CVE-2026-5787?offset=1&limit=2").await;
+    let listed = |field: &str| -> Vec<String> {
+        window[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(listed("timeline"), all[1..3]);
+    assert_eq!(listed("items"), all[1..3]);
+    assert_eq!(window["coverage"]["items"], 5);
+    assert_eq!(window["sources"]["urls"], 14);
+
+    let past_the_end = json_ok("/api/entities/CVE-2026-5787?offset=5").await;
+    assert_eq!(past_the_end["timeline"], json!([]));
+    assert_eq!(past_the_end["coverage"]["items"], 5);
+    let html = get("/entities/CVE-2026-5787?offset=1&limit=2").await;
+    assert!(html.body.contains("Items 2–3 of 5."), "{}", html.body);
+    assert!(html
+        .body
+        .contains(r#"rel="next" href="/entities/CVE-2026-5787?offset=3&amp;limit=2""#));
+    for bad in ["limit=0", "limit=1001", "offset=-1", "limit=x", "sort=date"] {
+        let answer = get(&format!("/api/entities/CVE-2026-5787?{bad}")).await;
+        assert_eq!(answer.status, 400, "{bad}: {}", answer.body);
+    }
+}
+
 /// Every item under an entity names it: a label of the entity (or the CVE id) at
 /// the mention's offsets, or the key among the item's explicit keys or footer CVEs.
 #[tokio::test]

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 
 use super::Common;
-use dossier::entity_page::{self, EntityPage};
+use dossier::entity_page::{self, EntityPage, Window};
 use dossier::http::{self, ServerConfig};
 use dossier::index::DossierIndex;
 use dossier::registry::Registry;
@@ -30,11 +30,11 @@ pub(super) fn serve(common: &Common, addr: Option<String>) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn entity(settings: Settings, key: &str, json: bool) -> Result<()> {
+pub(super) fn entity(settings: Settings, key: &str, window: Window, json: bool) -> Result<()> {
     let index = DossierIndex::open(&settings.index)?;
     let registry_path = settings.registry_for(Some(&index));
     let registry = Registry::load(&registry_path)?;
-    let page = entity_page::entity_page(&index, &registry, key)?;
+    let page = entity_page::entity_page(&index, &registry, key, window)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&page)?);
     } else {

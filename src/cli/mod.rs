@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
 use dossier::corpus;
-use dossier::entity_page::EntityError;
+use dossier::entity_page::{self, EntityError};
 use dossier::index::writer::IngestError;
 use dossier::index::IndexError;
 use dossier::registry::{Registry, RegistryError};
@@ -130,6 +130,14 @@ enum Command {
         /// Print JSON (the body of GET /api/entities/KEY).
         #[arg(long)]
         json: bool,
+        /// Items of the timeline skipped (newest first).
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Items listed in the timeline.
+        #[arg(long, default_value_t = entity_page::DEFAULT_WINDOW,
+              value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+                  .range(1..=entity_page::MAX_WINDOW as u64))]
+        limit: usize,
         #[command(flatten)]
         common: Common,
     },
@@ -198,8 +206,15 @@ pub fn run() -> Result<()> {
             from,
         } => ingest::gen_corpus(from, &out, items, seed, entities),
         Command::Serve { addr, common } => entity::serve(&common, addr),
-        Command::Entity { key, json, common } => {
-            entity::entity(settings(&common, None)?, &key, json)
+        Command::Entity {
+            key,
+            json,
+            offset,
+            limit,
+            common,
+        } => {
+            let window = entity_page::Window { offset, limit };
+            entity::entity(settings(&common, None)?, &key, window, json)
         }
         Command::EvalLinking {
             corpus,

@@ -97,9 +97,18 @@ pub(crate) fn entity_filter(
 pub(crate) async fn entity(
     State(state): State<AppState>,
     PathText(key): PathText,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<EntityPage>, AppError> {
+    let window = Params::parse(raw.as_deref()).window()?;
     let page = state
-        .blocking(move |index, linked| Ok(entity_page::entity_page(index, &linked.registry, &key)?))
+        .blocking(move |index, linked| {
+            Ok(entity_page::entity_page(
+                index,
+                &linked.registry,
+                &key,
+                window,
+            )?)
+        })
         .await?;
     Ok(Json(page))
 }

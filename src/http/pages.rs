@@ -93,11 +93,13 @@ pub(crate) async fn entities(State(state): State<AppState>, RawQuery(raw): RawQu
 pub(crate) async fn entity(
     State(state): State<AppState>,
     key: Result<PathText, AppError>,
+    RawQuery(raw): RawQuery,
 ) -> PageResult {
     let PathText(key) = key?;
+    let window = Params::parse(raw.as_deref()).window()?;
     let page = state
         .blocking(move |index, linked| {
-            let page = entity_page::entity_page(index, &linked.registry, &key)?;
+            let page = entity_page::entity_page(index, &linked.registry, &key, window)?;
             Ok(templates::entity::page(&page))
         })
         .await?;

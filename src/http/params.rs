@@ -8,6 +8,7 @@
 //! the plus sign itself sends `%2B`, which reaches the query parser intact.
 //! Empty values (`from=` from an empty form field) count as absent.
 
+use crate::entity_page::{Window, DEFAULT_WINDOW, MAX_WINDOW};
 use crate::search::{self, SearchRequest, Sort};
 
 use super::error::AppError;
@@ -16,6 +17,9 @@ use super::error::AppError;
 pub(crate) const SEARCH_KEYS: &[&str] = &[
     "q", "section", "host", "entity", "from", "to", "sort", "limit", "offset",
 ];
+
+/// Parameters of `/api/entities/{key}` and `/entities/{key}`.
+pub(crate) const ENTITY_KEYS: &[&str] = &["offset", "limit"];
 
 /// A decoded query string.
 #[derive(Debug, Clone, Default)]
@@ -99,6 +103,22 @@ impl Params {
                 "{key}: `{other}` is not a flag; use 1 or 0"
             ))),
         }
+    }
+
+    /// Which items an entity page lists: `offset` and `limit` (1 to
+    /// [`MAX_WINDOW`]).
+    pub(crate) fn window(&self) -> Result<Window, AppError> {
+        self.only(ENTITY_KEYS)?;
+        let limit = self.number("limit")?.unwrap_or(DEFAULT_WINDOW);
+        if limit == 0 || limit > MAX_WINDOW {
+            return Err(AppError::BadRequest(format!(
+                "limit: must be between 1 and {MAX_WINDOW}, got {limit}"
+            )));
+        }
+        Ok(Window {
+            offset: self.number("offset")?.unwrap_or(0),
+            limit,
+        })
     }
 
     /// The request of a search, checked by [`search::validate`] so that a bad date

@@ -6,6 +6,8 @@
 //! the corpus again.
 
 pub mod analyzer;
+pub mod newest;
+pub mod ordinals;
 pub mod reader;
 pub mod schema;
 pub mod writer;
@@ -24,7 +26,17 @@ pub const DEFAULT_WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
 /// another format was written by another build (other token rules, other column
 /// compression) and is rebuilt rather than read: reading it could fail deep inside
 /// Tantivy.
-pub const FORMAT: &str = "dossier-index-2";
+pub const FORMAT: &str = "dossier-index-3";
+
+/// The segments (and their deletes) a searcher reads: any commit that changes the
+/// index changes it, so values derived from one searcher can be kept under it.
+pub type Generation =
+    std::collections::BTreeMap<tantivy::index::SegmentId, Option<tantivy::Opstamp>>;
+
+/// The generation `searcher` reads.
+pub fn generation(searcher: &tantivy::Searcher) -> Generation {
+    searcher.generation().segments().clone()
+}
 
 /// Name of the side file that records where the index came from.
 const MANIFEST: &str = "dossier.json";

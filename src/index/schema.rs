@@ -53,11 +53,17 @@ pub struct Fields {
     pub month: Field,
     /// Cited URLs.
     pub url: Field,
+    /// Each cited source as `url` + [`CITE_SEPARATOR`] + link text (fast column
+    /// only): what an entity page's source list is counted from.
+    pub cites: Field,
     /// Verification flag.
     pub verification: Field,
     /// Footer / front-matter tags.
     pub tags: Field,
 }
+
+/// Separates the URL from the link text in a `cites` value; no URL holds it.
+pub const CITE_SEPARATOR: char = '\u{1f}';
 
 /// Facet roots, one per facet field.
 pub mod facet {
@@ -91,15 +97,17 @@ pub fn schema() -> Schema {
             .set_tokenizer(ANALYZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
-    builder.add_text_field("id", STRING | STORED);
+    // Fast columns of id, kind and brief let entity pages sort, filter and count
+    // without loading stored documents.
+    builder.add_text_field("id", STRING | STORED | FAST);
     builder.add_text_field("doc_type", STRING);
     builder.add_text_field("unit", STRING | STORED);
     builder.add_text_field("path", STRING);
     builder.add_text_field("joins_brief", STRING | STORED);
     builder.add_text_field("file_text", STORED);
     builder.add_text_field("item", STORED);
-    builder.add_text_field("kind", STRING);
-    builder.add_text_field("brief", STRING);
+    builder.add_text_field("kind", STRING | FAST);
+    builder.add_text_field("brief", STRING | FAST);
     builder.add_u64_field("day", INDEXED | FAST);
     builder.add_text_field("title", text.clone());
     builder.add_text_field("body", text.clone());
@@ -116,6 +124,7 @@ pub fn schema() -> Schema {
         builder.add_facet_field(root, FacetOptions::default());
     }
     builder.add_text_field("url", STRING);
+    builder.add_text_field("cites", FAST);
     builder.add_text_field("verification", STRING);
     builder.add_text_field("tags", STRING);
     builder.build()
@@ -155,6 +164,7 @@ impl Fields {
             entity_type: field(facet::TYPE),
             month: field(facet::MONTH),
             url: field("url"),
+            cites: field("cites"),
             verification: field("verification"),
             tags: field("tags"),
         }

@@ -16,7 +16,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::reader::{stored_files, StoredFile};
-use super::schema::{day_number, doc_type, facet, facet_of, Fields};
+use super::schema::{day_number, doc_type, facet, facet_of, Fields, CITE_SEPARATOR};
 use super::{DossierIndex, IndexError};
 use crate::corpus::{self, CorpusError, Origin, SourceFile};
 use crate::item::{Item, Level};
@@ -512,6 +512,10 @@ pub fn item_document(
     }
     for source in &item.sources {
         document.add_text(fields.url, &source.url);
+        document.add_text(
+            fields.cites,
+            format!("{}{CITE_SEPARATOR}{}", source.url, source.label),
+        );
     }
     if let Some(verification) = &item.verification {
         document.add_text(fields.verification, verification);

@@ -4,7 +4,7 @@ use maud::{html, Markup, PreEscaped};
 
 use super::charts::{bars, sparkline, Bar};
 use super::{entity_href, href, item_href, layout};
-use crate::entity_page::{EntityPage, EntitySummary, Sources};
+use crate::entity_page::{EntityPage, EntitySummary, Sources, Window};
 use crate::related::Direction;
 
 /// Co-occurring entities shown on the page; the API lists them all.
@@ -115,13 +115,20 @@ fn sources(sources: &Sources) -> Markup {
                 p { (sources.urls) " distinct URLs from " (sources.hosts) " hosts." }
                 (bars("Distinct URLs per host", &rows))
                 details {
-                    summary { "All cited sources" }
+                    summary {
+                        @if sources.list.len() < sources.urls {
+                            "The " (sources.list.len()) " most cited sources"
+                        } @else {
+                            "All cited sources"
+                        }
+                    }
                     table {
-                        tr { th { "Source" } th { "Host" } th { "Cited by" } }
+                        tr { th { "Source" } th { "Host" } th { "Items" } th { "Newest citing items" } }
                         @for source in &sources.list {
                             tr {
                                 td { (external_link(&source.url, &source.label)) }
                                 td { (source.host) }
+                                td { (source.cited_by) }
                                 td {
                                     @for id in &source.items { a href=(item_href(id)) { (id) } br; }
                                 }
@@ -219,11 +226,29 @@ fn suggestions(page: &EntityPage) -> Markup {
     }
 }
 
+/// Links to the newer and older windows of the timeline, when there are any.
+fn window_links(page: &EntityPage) -> Markup {
+    let Window { offset, limit } = page.window;
+    let window_href =
+        |offset: usize| format!("{}?offset={offset}&limit={limit}", entity_href(&page.key));
+    let shown_to = offset + page.timeline.len();
+    html! {
+        @if offset > 0 || shown_to < page.coverage.items {
+            p.pages {
+                "Items " (offset + 1) "–" (shown_to) " of " (page.coverage.items) ". "
+                @if offset > 0 { a rel="prev" href=(window_href(offset.saturating_sub(limit))) { "Newer" } " " }
+                @if shown_to < page.coverage.items { a rel="next" href=(window_href(offset + limit)) { "Older" } }
+            }
+        }
+    }
+}
+
 fn timeline(page: &EntityPage) -> Markup {
     html! {
         @if !page.timeline.is_empty() {
             section #timeline {
                 h2 { "Story timeline" }
+                (window_links(page))
                 table {
                     @for entry in &page.timeline {
                         tr {

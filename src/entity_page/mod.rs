@@ -3,28 +3,45 @@
 //!
 //! The items of an entity are the items (not brief-level text) whose `entity` facet
 //! holds its key: an explicit key, a tagged mention or a CVE id of the footer. Every
-//! figure is computed from those documents when the page is asked for: facet counts
-//! for the sections and the co-occurring entities, doc-set intersections for the
-//! evidence of suggestions, and the stored items for dates, sources and the
-//! timeline. Nothing is cached between requests, so a page is right as soon as an
-//! ingest commits.
+//! count comes from one pass over those documents' fast columns ([`facts`]); only the
+//! listed window of items is read from the store. The corpus-wide counts behind
+//! suggestion scores are computed once per index generation, so a page is right as
+//! soon as an ingest commits.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod cache;
+mod facts;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
-use tantivy::collector::{DocSetCollector, FacetCollector};
+use tantivy::collector::FacetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::Searcher;
 
+use crate::corpus::markdown::host_of;
 use crate::index::reader::item_at;
 use crate::index::schema::facet;
-use crate::index::{DossierIndex, IndexError};
-use crate::item::{Item, Level};
+use crate::index::{generation, DossierIndex, IndexError};
+use crate::item::Item;
 use crate::query;
 use crate::registry::Registry;
-use crate::related::{self, Cooccurrence, Relationship, Stats, Suggester, Suggestion};
+use crate::related::{
+    self, Cooccurrence, Relationship, Stats, Suggester, Suggestion, EVIDENCE_LISTED,
+};
 use crate::search::{canonical_key, escape_html, facet_leaf};
 use crate::tagger::{display_name, entity_type};
 
+use facts::{Facts, FactsCollector};
+
+/// Items listed by default.
+pub const DEFAULT_WINDOW: usize = 100;
+/// Items listed at most in one page.
+pub const MAX_WINDOW: usize = 1000;
+/// Cited URLs listed, most cited first; the counts cover them all.
+pub const SOURCES_LISTED: usize = 50;
+/// Citing items listed per URL, newest first.
+pub const ITEMS_PER_SOURCE: usize = 5;
 /// Hosts listed by name in the source distribution; the rest are folded into one
 /// "other" row.
 pub const TOP_HOSTS: usize = 8;
@@ -75,7 +92,9 @@ pub struct EntityPage {
     pub merged: Option<Merged>,
     /// Dates and counts.
     pub coverage: Coverage,
-    /// Every item, newest first, one line each.
+    /// The items listed in `timeline` and `items`.
+    pub window: Window,
+    /// The items of the window, newest first, one line each.
     pub timeline: Vec<TimelineEntry>,
     /// Items per section, largest first.
     pub sections: Vec<SectionCount>,
@@ -87,7 +106,7 @@ pub struct EntityPage {
     pub cooccurring: Vec<Cooccurrence>,
     /// Statistically related entities not yet linked by a curated relation.
     pub suggestions: Vec<Suggestion>,
-    /// The items, newest first, with a snippet around the mention.
+    /// The items of the window, newest first, with a snippet around the mention.
     pub items: Vec<ItemAbout>,
 }
 
@@ -163,7 +182,7 @@ pub struct Sources {
     pub hosts: usize,
     /// Distinct URLs per host: the top [`TOP_HOSTS`], then one "other" row.
     pub distribution: Vec<HostShare>,
-    /// Every distinct URL, most cited first.
+    /// The [`SOURCES_LISTED`] most cited URLs, most cited first, ties by URL.
     pub list: Vec<CitedSource>,
 }
 
@@ -185,9 +204,11 @@ pub struct CitedSource {
     pub url: String,
     /// Its host.
     pub host: String,
-    /// Its link text where first cited.
+    /// Its link text in the newest citing item.
     pub label: String,
-    /// Ids of the items citing it, newest first.
+    /// Items citing it.
+    pub cited_by: u64,
+    /// Ids of the newest [`ITEMS_PER_SOURCE`] items citing it, newest first.
     pub items: Vec<String>,
 }
 
@@ -216,25 +237,111 @@ pub struct ItemAbout {
     pub snippet: String,
 }
 
-/// Builds the page of `key` (tombstones forward, CVE ids in any case).
+/// Which of an entity's items a page lists: the timeline and the item list show
+/// `limit` items from `offset`, newest first. Every count covers all items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+pub struct Window {
+    /// Items skipped.
+    pub offset: usize,
+    /// Items listed at most.
+    pub limit: usize,
+}
+
+impl Default for Window {
+    fn default() -> Window {
+        Window {
+            offset: 0,
+            limit: DEFAULT_WINDOW,
+        }
+    }
+}
+
+/// The page of `key` (tombstones forward, CVE ids in any case), listing the items of
+/// `window`: built, or kept from an earlier request on the same index generation.
 pub fn entity_page(
     index: &DossierIndex,
     registry: &Registry,
     key: &str,
+    window: Window,
 ) -> Result<EntityPage, EntityError> {
     let asked = key.trim();
     if asked.is_empty() {
         return Err(EntityError::NotFound { key: String::new() });
     }
+    let searcher = index.searcher();
+    let generation = generation(&searcher);
+    if let Some(page) = cache::get(&generation, registry.version(), asked, window) {
+        return Ok(EntityPage::clone(&page));
+    }
+    let page = build_on(index, &searcher, registry, asked, window)?;
+    cache::put(
+        generation,
+        registry.version(),
+        asked,
+        window,
+        Arc::new(page.clone()),
+    );
+    Ok(page)
+}
+
+/// Builds the page of `key` without looking at the kept pages: what a request
+/// costs on the first visit after a commit.
+pub fn build(
+    index: &DossierIndex,
+    registry: &Registry,
+    key: &str,
+    window: Window,
+) -> Result<EntityPage, EntityError> {
+    let asked = key.trim();
+    if asked.is_empty() {
+        return Err(EntityError::NotFound { key: String::new() });
+    }
+    build_on(index, &index.searcher(), registry, asked, window)
+}
+
+/// Builds the page of `asked` from `searcher`.
+fn build_on(
+    index: &DossierIndex,
+    searcher: &Searcher,
+    registry: &Registry,
+    asked: &str,
+    window: Window,
+) -> Result<EntityPage, EntityError> {
     let canonical = canonical_key(asked, Some(registry));
     let entity = registry.get(&canonical);
-    let items = items_of(index, &canonical)?;
-    if entity.is_none() && items.is_empty() {
+    let collector = FactsCollector {
+        window: window.offset.saturating_add(window.limit),
+        sources: SOURCES_LISTED,
+        per_source: ITEMS_PER_SOURCE,
+        evidence: EVIDENCE_LISTED,
+    };
+    let mut facts = searcher
+        .search(items_query(index, &canonical).as_ref(), &collector)
+        .map_err(|error| index.error(error))?;
+    if entity.is_none() && facts.items == 0 {
         return Err(EntityError::NotFound {
             key: asked.to_string(),
         });
     }
 
+    let listed = facts
+        .newest
+        .split_off(window.offset.min(facts.newest.len()));
+    let items = listed
+        .iter()
+        .map(|dated| item_at(index, searcher, dated.address))
+        .collect::<Result<Vec<Item>, IndexError>>()?;
+    let cooccurring =
+        related::rank_cooccurring(registry, &canonical, std::mem::take(&mut facts.cooccurring));
+    let stats = Stats::cached(index, searcher)?;
+    let mut suggestions = Suggester::new().score_entity(registry, &stats, &canonical, &cooccurring);
+    for suggestion in &mut suggestions {
+        suggestion.items = facts
+            .evidence(&suggestion.key, EVIDENCE_LISTED)
+            .into_iter()
+            .map(|dated| dated.id)
+            .collect();
+    }
     let merged = registry
         .get(asked)
         .filter(|tombstone| tombstone.merged_into.is_some())
@@ -243,10 +350,6 @@ pub fn entity_page(
             from_name: tombstone.name.clone(),
             into: canonical.clone(),
         });
-    let cooccurring = related::cooccurring(index, registry, &canonical)?;
-    let stats = Stats::load(index)?;
-    let suggestions =
-        Suggester::new().for_entity(index, registry, &stats, &canonical, &cooccurring)?;
     let first_seen = entity.and_then(|entity| entity.first_seen.clone());
 
     Ok(EntityPage {
@@ -257,10 +360,11 @@ pub fn entity_page(
         nexus: entity.and_then(|e| e.nexus.clone()),
         registered: entity.is_some(),
         merged,
-        coverage: coverage(&items, first_seen.as_deref()),
+        coverage: coverage(&facts, first_seen.as_deref()),
+        window,
         timeline: items.iter().map(timeline_entry).collect(),
-        sections: section_counts(index, &canonical)?,
-        sources: sources(&items),
+        sections: section_counts(&facts),
+        sources: sources(&facts),
         relationships: related::relationships(registry, &canonical),
         cooccurring,
         suggestions,
@@ -285,37 +389,13 @@ pub fn items_query(index: &DossierIndex, key: &str) -> Box<dyn Query> {
     ]))
 }
 
-/// Every item linking `key` (a canonical key), newest first; ties by id.
-pub fn items_of(index: &DossierIndex, key: &str) -> Result<Vec<Item>, IndexError> {
-    let searcher = index.searcher();
-    let query = items_query(index, key);
-    let addresses = searcher
-        .search(query.as_ref(), &DocSetCollector)
-        .map_err(|error| index.error(error))?;
-    let mut items = Vec::with_capacity(addresses.len());
-    for address in addresses {
-        let item = item_at(index, &searcher, address)?;
-        if item.level == Level::Item {
-            items.push(item);
-        }
-    }
-    items.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
-    Ok(items)
-}
-
-/// Items per section: a facet count over the entity's items.
-fn section_counts(index: &DossierIndex, key: &str) -> Result<Vec<SectionCount>, IndexError> {
-    let root = format!("/{}", facet::SECTION);
-    let mut collector = FacetCollector::for_field(facet::SECTION);
-    collector.add_facet(root.as_str());
-    let counts = index
-        .searcher()
-        .search(items_query(index, key).as_ref(), &collector)
-        .map_err(|error| index.error(error))?;
-    let mut sections: Vec<SectionCount> = counts
-        .get(root.as_str())
-        .map(|(facet, count)| SectionCount {
-            section: facet_leaf(facet),
+/// Items per section, largest first.
+fn section_counts(facts: &Facts) -> Vec<SectionCount> {
+    let mut sections: Vec<SectionCount> = facts
+        .sections
+        .iter()
+        .map(|(section, &count)| SectionCount {
+            section: section.clone(),
             count,
         })
         .collect();
@@ -324,43 +404,45 @@ fn section_counts(index: &DossierIndex, key: &str) -> Result<Vec<SectionCount>, 
             .cmp(&a.count)
             .then_with(|| a.section.cmp(&b.section))
     });
-    Ok(sections)
+    sections
 }
 
-fn coverage(items: &[Item], first_seen: Option<&str>) -> Coverage {
-    let dates: BTreeSet<&str> = items.iter().map(|item| item.date.as_str()).collect();
-    let first_item = dates.first().copied();
+fn coverage(facts: &Facts, first_seen: Option<&str>) -> Coverage {
+    let dates: Vec<time::Date> = facts.days.keys().filter_map(|&day| date_of(day)).collect();
+    let first_item = dates.first().map(|date| date.to_string());
     let first = match (first_item, first_seen) {
-        (Some(item), Some(seen)) => Some(item.min(seen)),
-        (item, seen) => item.or(seen),
+        (Some(item), Some(seen)) => Some(item.as_str().min(seen).to_string()),
+        (item, seen) => item.or(seen.map(str::to_string)),
     };
-    let briefs: BTreeSet<&str> = items
-        .iter()
-        .filter_map(|item| item.brief.as_ref().map(|brief| brief.id.as_str()))
-        .collect();
     Coverage {
-        first: first.map(str::to_string),
+        first,
         last: dates.last().map(|date| date.to_string()),
-        items: items.len(),
-        briefs: briefs.len(),
-        weeks: weeks(items),
+        items: facts.items as usize,
+        briefs: facts.briefs.len(),
+        weeks: weeks(&facts.days),
     }
 }
 
+/// `20260506` as a date.
+fn date_of(day: u64) -> Option<time::Date> {
+    let month = time::Month::try_from(u8::try_from(day / 100 % 100).ok()?).ok()?;
+    let year = i32::try_from(day / 10_000).ok()?;
+    time::Date::from_calendar_date(year, month, u8::try_from(day % 100).ok()?).ok()
+}
+
 /// Items per ISO week, with the empty weeks between the first and the last.
-fn weeks(items: &[Item]) -> Vec<WeekCount> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let dates: Vec<time::Date> = items
+fn weeks(days: &BTreeMap<u64, u64>) -> Vec<WeekCount> {
+    let dated: Vec<(time::Date, u64)> = days
         .iter()
-        .filter_map(|item| time::Date::parse(&item.date, &format).ok())
+        .filter_map(|(&day, &count)| Some((date_of(day)?, count)))
         .collect();
-    let (Some(&first), Some(&last)) = (dates.iter().min(), dates.iter().max()) else {
+    let (Some(&(first, _)), Some(&(last, _))) = (dated.first(), dated.last()) else {
         return Vec::new();
     };
     let mut counts: BTreeMap<(i32, u8), usize> = BTreeMap::new();
-    for date in &dates {
+    for (date, count) in &dated {
         let (year, week, _) = date.to_iso_week_date();
-        *counts.entry((year, week)).or_default() += 1;
+        *counts.entry((year, week)).or_default() += *count as usize;
     }
     let mut weeks = Vec::new();
     let mut monday = first - time::Duration::days(first.weekday().number_days_from_monday().into());
@@ -387,39 +469,27 @@ fn timeline_entry(item: &Item) -> TimelineEntry {
     }
 }
 
-/// Distinct URLs, their hosts, and the distinct-URL count per host.
-fn sources(items: &[Item]) -> Sources {
-    let mut by_url: BTreeMap<&str, CitedSource> = BTreeMap::new();
-    for item in items {
-        for source in &item.sources {
-            let cited = by_url
-                .entry(source.url.as_str())
-                .or_insert_with(|| CitedSource {
-                    url: source.url.clone(),
-                    host: source.host.clone(),
-                    label: source.label.clone(),
-                    items: Vec::new(),
-                });
-            if !cited.items.contains(&item.id) {
-                cited.items.push(item.id.clone());
-            }
-        }
+/// Distinct URLs, their hosts, the distinct-URL count per host, and the most cited
+/// URLs.
+fn sources(facts: &Facts) -> Sources {
+    let mut per_host: BTreeMap<String, usize> = BTreeMap::new();
+    let mut list: Vec<CitedSource> = Vec::with_capacity(facts.cited.len());
+    for (url, cited) in &facts.cited {
+        let Some(host) = host_of(url) else { continue };
+        *per_host.entry(host.clone()).or_default() += 1;
+        list.push(CitedSource {
+            url: url.clone(),
+            host,
+            label: cited.label.clone(),
+            cited_by: cited.items,
+            items: cited.newest.iter().map(|dated| dated.id.clone()).collect(),
+        });
     }
-    let mut per_host: BTreeMap<&str, usize> = BTreeMap::new();
-    for cited in by_url.values() {
-        *per_host.entry(cited.host.as_str()).or_default() += 1;
-    }
-    let urls = by_url.len();
+    let urls = list.len();
     let hosts = per_host.len();
     let distribution = host_shares(per_host, urls);
-
-    let mut list: Vec<CitedSource> = by_url.into_values().collect();
-    list.sort_by(|a, b| {
-        b.items
-            .len()
-            .cmp(&a.items.len())
-            .then_with(|| a.url.cmp(&b.url))
-    });
+    list.sort_by(|a, b| b.cited_by.cmp(&a.cited_by).then_with(|| a.url.cmp(&b.url)));
+    list.truncate(SOURCES_LISTED);
     Sources {
         urls,
         hosts,
@@ -430,17 +500,17 @@ fn sources(items: &[Item]) -> Sources {
 
 /// Largest hosts first (ties by name), the top [`TOP_HOSTS`] by name, the rest as
 /// one "other" row.
-fn host_shares(per_host: BTreeMap<&str, usize>, total: usize) -> Vec<HostShare> {
+fn host_shares(per_host: BTreeMap<String, usize>, total: usize) -> Vec<HostShare> {
     let percent = |count: usize| ((count as f64 * 100.0) / total.max(1) as f64).round() as u32;
-    let mut ranked: Vec<(&str, usize)> = per_host.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let mut ranked: Vec<(String, usize)> = per_host.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut shares: Vec<HostShare> = ranked
         .iter()
         .take(TOP_HOSTS)
-        .map(|&(host, count)| HostShare {
-            host: host.to_string(),
-            count,
-            percent: percent(count),
+        .map(|(host, count)| HostShare {
+            host: host.clone(),
+            count: *count,
+            percent: percent(*count),
         })
         .collect();
     let rest: usize = ranked.iter().skip(TOP_HOSTS).map(|(_, count)| count).sum();
@@ -642,11 +712,9 @@ mod tests {
 
     #[test]
     fn host_shares_fold_the_tail_into_other() {
-        let hosts: Vec<String> = (0..10).map(|at| format!("h{at}.example")).collect();
-        let mut per_host: BTreeMap<&str, usize> = BTreeMap::new();
-        for (at, host) in hosts.iter().enumerate() {
-            per_host.insert(host, if at == 0 { 5 } else { 1 });
-        }
+        let per_host: BTreeMap<String, usize> = (0..10)
+            .map(|at| (format!("h{at}.example"), if at == 0 { 5 } else { 1 }))
+            .collect();
         let shares = host_shares(per_host, 14);
         assert_eq!(shares.len(), TOP_HOSTS + 1);
         assert_eq!(
@@ -669,23 +737,19 @@ mod tests {
 
     #[test]
     fn weeks_fill_the_gaps() {
-        let item = |date: &str| {
-            let mut item: Item = serde_json::from_value(serde_json::json!({
-                "id": format!("{date}/x"), "date": date, "kind": "daily", "level": "item",
-                "brief": null, "section": "s", "title": "t", "summary": "", "body_markdown": "",
-                "body": "", "update": false, "update_of": null, "verification": null,
-                "markers": [], "footer": {"tags": [], "regions": [], "sectors": [], "cves": [],
-                "cvss": null, "vector": null, "auth": null, "status": [], "evidence": null,
-                "closed_source": null, "other": []}, "sources": [], "explicit_entities": [],
-                "mentions": [], "entities": [], "paths": [], "line": 1, "migrated_from": null
-            }))
-            .unwrap();
-            item.title = date.to_string();
-            item
-        };
-        let items = [item("2026-05-04"), item("2026-05-10"), item("2026-05-20")];
-        let weeks = weeks(&items);
+        let days = BTreeMap::from([(20260504, 1), (20260510, 1), (20260520, 1), (0, 4)]);
+        let weeks = weeks(&days);
         let got: Vec<(&str, usize)> = weeks.iter().map(|w| (w.week.as_str(), w.count)).collect();
         assert_eq!(got, [("2026-W19", 2), ("2026-W20", 0), ("2026-W21", 1)]);
+    }
+
+    #[test]
+    fn day_numbers_read_as_dates() {
+        assert_eq!(
+            date_of(20260506).map(|d| d.to_string()).as_deref(),
+            Some("2026-05-06")
+        );
+        assert_eq!(date_of(20261345), None);
+        assert_eq!(date_of(0), None);
     }
 }

@@ -1,0 +1,382 @@
+//! Every figure of an entity page in one pass over its items, from fast columns.
+//!
+//! A busy entity links tens of thousands of items at a million. Reading each stored
+//! item to count its dates, briefs, sources and neighbours took most of a second;
+//! the same counts come from the `day`, `id`, `kind`, `brief` and `cites` columns
+//! and the `section` and `entity` facets in a few milliseconds. Counts are kept by
+//! column ordinal per segment and named in one dictionary pass at harvest. The
+//! pass also keeps, per cited URL and per co-occurring entity, the newest items
+//! behind the count, as segment keys: ids are read only for the few the page
+//! lists, and suggestion evidence needs no second query.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::fastfield::FacetReader;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::index::newest::{newest_of, Dated, DayAndId, NewestInSegment, SegmentKey};
+use crate::index::ordinals::{facet_leaf, names, text, OrdinalCounts};
+use crate::index::schema::{facet, CITE_SEPARATOR};
+use crate::item::ItemKind;
+
+/// What one entity's items add up to.
+#[derive(Default)]
+pub struct Facts {
+    /// Items.
+    pub items: u64,
+    /// Items per `YYYYMMDD` day.
+    pub days: BTreeMap<u64, u64>,
+    /// Ids of the briefs carrying them.
+    pub briefs: BTreeSet<String>,
+    /// Items per section key.
+    pub sections: BTreeMap<String, u64>,
+    /// Items outside weekly summaries per linked entity key (the entity itself
+    /// included): the co-occurrence counts.
+    pub cooccurring: BTreeMap<String, u64>,
+    /// Cited sources by URL.
+    pub cited: BTreeMap<String, Cited>,
+    /// The newest items, as many as asked for.
+    pub newest: Vec<Dated>,
+    /// The newest shared items per co-occurring entity, not yet named.
+    evidence: Evidence,
+}
+
+/// One cited URL.
+#[derive(Debug, Default)]
+pub struct Cited {
+    /// Items citing it.
+    pub items: u64,
+    /// Its link text in the newest citing item (listed URLs only).
+    pub label: String,
+    /// The newest citing items (listed URLs only).
+    pub newest: Vec<Dated>,
+}
+
+/// Per co-occurring entity, each segment's newest shared items.
+#[derive(Default)]
+struct Evidence {
+    segments: Vec<(SegmentOrdinal, DayAndId)>,
+    keys: HashMap<String, Vec<(usize, Vec<SegmentKey>)>>,
+}
+
+impl Facts {
+    /// The newest items (outside weekly summaries) linking both the entity and
+    /// `other`, at most the collector's `evidence` of them.
+    pub fn evidence(&self, other: &str, limit: usize) -> Vec<Dated> {
+        let Some(parts) = self.evidence.keys.get(other) else {
+            return Vec::new();
+        };
+        let lists = parts.iter().map(|(at, keys)| {
+            let (segment, order) = &self.evidence.segments[*at];
+            order.dated(*segment, keys)
+        });
+        newest_of(lists, limit)
+    }
+}
+
+/// Gathers [`Facts`]; keeps the newest `window` items, the newest `per_source`
+/// citing items of the `sources` most cited URLs, and the newest `evidence` shared
+/// items per co-occurring entity.
+pub struct FactsCollector {
+    /// Newest items kept.
+    pub window: usize,
+    /// URLs given their newest citing items and label.
+    pub sources: usize,
+    /// Newest citing items kept per URL.
+    pub per_source: usize,
+    /// Newest shared items kept per co-occurring entity.
+    pub evidence: usize,
+}
+
+/// The columns of one segment.
+struct Columns {
+    order: DayAndId,
+    kind: Option<StrColumn>,
+    weekly: Option<u64>,
+    brief: Option<StrColumn>,
+    cites: Option<StrColumn>,
+    section: FacetReader,
+    entity: FacetReader,
+}
+
+/// Counts of one segment, by ordinal.
+pub struct FactsSegment {
+    segment: SegmentOrdinal,
+    columns: Columns,
+    per_source: usize,
+    evidence: usize,
+    items: u64,
+    days: HashMap<u64, u64>,
+    briefs: OrdinalCounts,
+    sections: OrdinalCounts,
+    cooccurring: OrdinalCounts,
+    shared: HashMap<u64, NewestInSegment>,
+    cited: HashMap<u64, (u64, NewestInSegment)>,
+    newest: NewestInSegment,
+}
+
+/// One segment's counts, named, with its kept documents still as segment keys.
+pub struct SegmentFacts {
+    segment: SegmentOrdinal,
+    order: DayAndId,
+    items: u64,
+    days: HashMap<u64, u64>,
+    briefs: Vec<String>,
+    sections: Vec<(String, u64)>,
+    cooccurring: Vec<(String, u64, Vec<SegmentKey>)>,
+    newest: Vec<SegmentKey>,
+    /// Per `url` + separator + label: items and the newest citing items.
+    cites: Vec<(String, u64, Vec<SegmentKey>)>,
+}
+
+impl Collector for FactsCollector {
+    type Fruit = Facts;
+    type Child = FactsSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<FactsSegment> {
+        let fast = reader.fast_fields();
+        let kind = fast.str("kind")?;
+        let weekly = match &kind {
+            Some(kinds) => kinds.dictionary().term_ord(ItemKind::Weekly.as_str())?,
+            None => None,
+        };
+        let brief = fast.str("brief")?;
+        let section = reader.facet_reader(facet::SECTION)?;
+        let entity = reader.facet_reader(facet::ENTITY)?;
+        Ok(FactsSegment {
+            segment,
+            per_source: self.per_source,
+            evidence: self.evidence,
+            items: 0,
+            days: HashMap::new(),
+            briefs: OrdinalCounts::new(brief.as_ref().map_or(0, |b| b.num_terms())),
+            sections: OrdinalCounts::new(section.num_facets()),
+            cooccurring: OrdinalCounts::new(entity.num_facets()),
+            shared: HashMap::new(),
+            cited: HashMap::new(),
+            newest: NewestInSegment::new(self.window),
+            columns: Columns {
+                order: DayAndId::open(reader)?,
+                kind,
+                weekly,
+                brief,
+                cites: fast.str("cites")?,
+                section,
+                entity,
+            },
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<SegmentFacts>) -> tantivy::Result<Facts> {
+        let mut facts = Facts::default();
+        for (at, fruit) in fruits.iter().enumerate() {
+            facts.items += fruit.items;
+            add_counts(
+                &mut facts.days,
+                fruit.days.iter().map(|(&day, &n)| (day, n)),
+            );
+            facts.briefs.extend(fruit.briefs.iter().cloned());
+            add_counts(&mut facts.sections, fruit.sections.iter().cloned());
+            for (key, count, keys) in &fruit.cooccurring {
+                *facts.cooccurring.entry(key.clone()).or_default() += count;
+                let parts = facts.evidence.keys.entry(key.clone()).or_default();
+                parts.push((at, keys.clone()));
+            }
+            facts
+                .evidence
+                .segments
+                .push((fruit.segment, fruit.order.clone()));
+        }
+
+        let mut counted: BTreeMap<&str, u64> = BTreeMap::new();
+        for (value, items, _) in fruits.iter().flat_map(|fruit| &fruit.cites) {
+            *counted.entry(url_of(value).0).or_default() += items;
+        }
+        let listed = most_cited(&counted, self.sources);
+        let (newest, mut citations) = name_listed(&fruits, &listed);
+        facts.newest = newest_of(newest, self.window);
+        for (url, &items) in &counted {
+            let mut cited = Cited {
+                items,
+                ..Cited::default()
+            };
+            if let Some(labelled) = citations.remove(*url) {
+                (cited.label, cited.newest) = newest_citations(labelled, self.per_source);
+            }
+            facts.cited.insert(url.to_string(), cited);
+        }
+        Ok(facts)
+    }
+}
+
+/// `url` + separator + label, split.
+fn url_of(value: &str) -> (&str, &str) {
+    value.split_once(CITE_SEPARATOR).unwrap_or((value, ""))
+}
+
+/// The `limit` URLs cited by most items, ties by URL.
+fn most_cited<'a>(counted: &BTreeMap<&'a str, u64>, limit: usize) -> BTreeSet<&'a str> {
+    let mut ranked: Vec<(&str, u64)> = counted.iter().map(|(&url, &n)| (url, n)).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    ranked.into_iter().take(limit).map(|(url, _)| url).collect()
+}
+
+/// Labelled citations of one URL: each label with its newest citing items.
+type Labelled = Vec<(String, Vec<Dated>)>;
+
+/// Reads, in one dictionary pass per segment, the ids of the newest items and of
+/// the newest citing items of the `listed` URLs.
+fn name_listed(
+    fruits: &[SegmentFacts],
+    listed: &BTreeSet<&str>,
+) -> (Vec<Vec<Dated>>, HashMap<String, Labelled>) {
+    let mut newest = Vec::with_capacity(fruits.len());
+    let mut citations: HashMap<String, Labelled> = HashMap::new();
+    for fruit in fruits {
+        let wanted: Vec<&(String, u64, Vec<SegmentKey>)> = fruit
+            .cites
+            .iter()
+            .filter(|(value, _, _)| listed.contains(url_of(value).0))
+            .collect();
+        let mut keys = fruit.newest.clone();
+        for (_, _, kept) in &wanted {
+            keys.extend_from_slice(kept);
+        }
+        let mut dated = fruit.order.dated(fruit.segment, &keys).into_iter();
+        newest.push(dated.by_ref().take(fruit.newest.len()).collect());
+        for (value, _, kept) in wanted {
+            let (url, label) = url_of(value);
+            let items: Vec<Dated> = dated.by_ref().take(kept.len()).collect();
+            citations
+                .entry(url.to_string())
+                .or_default()
+                .push((label.to_string(), items));
+        }
+    }
+    (newest, citations)
+}
+
+/// One URL's newest citing items over every segment and label, and the label of the
+/// newest citation.
+fn newest_citations(labelled: Labelled, per_source: usize) -> (String, Vec<Dated>) {
+    let mut best: Option<(&Dated, &str)> = None;
+    for (label, dated) in &labelled {
+        if let Some(first) = dated.first() {
+            if best.is_none_or(|(seen, _)| first.precedes(seen)) {
+                best = Some((first, label));
+            }
+        }
+    }
+    let label = best.map(|(_, label)| label.to_string()).unwrap_or_default();
+    (
+        label,
+        newest_of(labelled.into_iter().map(|(_, dated)| dated), per_source),
+    )
+}
+
+fn add_counts<K: Ord>(into: &mut BTreeMap<K, u64>, counts: impl IntoIterator<Item = (K, u64)>) {
+    for (key, count) in counts {
+        *into.entry(key).or_default() += count;
+    }
+}
+
+impl SegmentCollector for FactsSegment {
+    type Fruit = SegmentFacts;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let columns = &self.columns;
+        let key = columns.order.key(doc);
+        self.items += 1;
+        *self.days.entry(key.0 .0).or_default() += 1;
+        self.newest.offer(key);
+
+        if let Some(ord) = first_ord(columns.brief.as_ref(), doc) {
+            self.briefs.add(ord);
+        }
+        for ord in columns.section.facet_ords(doc) {
+            self.sections.add(ord);
+        }
+        let weekly =
+            columns.weekly.is_some() && first_ord(columns.kind.as_ref(), doc) == columns.weekly;
+        if !weekly {
+            for ord in columns.entity.facet_ords(doc) {
+                self.cooccurring.add(ord);
+                let evidence = self.evidence;
+                self.shared
+                    .entry(ord)
+                    .or_insert_with(|| NewestInSegment::new(evidence))
+                    .offer(key);
+            }
+        }
+        if let Some(cites) = &columns.cites {
+            for ord in cites.term_ords(doc) {
+                let per_source = self.per_source;
+                let (items, newest) = self
+                    .cited
+                    .entry(ord)
+                    .or_insert_with(|| (0, NewestInSegment::new(per_source)));
+                *items += 1;
+                newest.offer(key);
+            }
+        }
+    }
+
+    fn harvest(mut self) -> SegmentFacts {
+        let columns = &self.columns;
+        let briefs = match &columns.brief {
+            Some(briefs) => names(briefs.dictionary(), &self.briefs.counted(), text),
+            None => Vec::new(),
+        };
+        let sections = self
+            .sections
+            .named(columns.section.facet_dict(), facet_leaf);
+        let linked = self.cooccurring.counted();
+        let cooccurring = names(columns.entity.facet_dict(), &linked, facet_leaf)
+            .into_iter()
+            .zip(&linked)
+            .map(|(key, ord)| {
+                let kept = self.shared.remove(ord).map(NewestInSegment::into_sorted);
+                (key, self.cooccurring.count(*ord), kept.unwrap_or_default())
+            })
+            .collect();
+        let cites = match &columns.cites {
+            Some(values) => {
+                let mut cited: Vec<(u64, (u64, NewestInSegment))> =
+                    self.cited.into_iter().collect();
+                cited.sort_unstable_by_key(|(ord, _)| *ord);
+                let ords: Vec<u64> = cited.iter().map(|(ord, _)| *ord).collect();
+                names(values.dictionary(), &ords, text)
+                    .into_iter()
+                    .zip(cited)
+                    .map(|(value, (_, (items, newest)))| (value, items, newest.into_sorted()))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        SegmentFacts {
+            segment: self.segment,
+            order: self.columns.order,
+            items: self.items,
+            days: self.days,
+            briefs,
+            sections,
+            cooccurring,
+            newest: self.newest.into_sorted(),
+            cites,
+        }
+    }
+}
+
+fn first_ord(column: Option<&StrColumn>, doc: DocId) -> Option<u64> {
+    column.and_then(|column| column.term_ords(doc).next())
+}
