@@ -24,18 +24,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector};
+use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
+use crate::index::facet_counts::FacetCounts;
 use crate::index::newest::Newest;
 use crate::index::schema::{facet, Fields};
 use crate::index::{generation, DossierIndex, Generation, IndexError};
 use crate::item::ItemKind;
 use crate::query;
 use crate::registry::Registry;
-use crate::search::facet_leaf;
 use crate::tagger::{display_name, entity_type};
 
 /// Fewest shared items for a pair to be scored, unless told otherwise.
@@ -172,17 +172,10 @@ fn entity_counts(
     searcher: &Searcher,
     query: &dyn Query,
 ) -> Result<(usize, BTreeMap<String, u64>), IndexError> {
-    let root = format!("/{}", facet::ENTITY);
-    let mut collector = FacetCollector::for_field(facet::ENTITY);
-    collector.add_facet(root.as_str());
-    let (total, counts) = searcher
-        .search(query, &(Count, collector))
+    let (total, mut counts) = searcher
+        .search(query, &(Count, FacetCounts::new(&[facet::ENTITY])))
         .map_err(|error| index.error(error))?;
-    let counts = counts
-        .get(root.as_str())
-        .map(|(facet, count)| (facet_leaf(facet), count))
-        .collect();
-    Ok((total, counts))
+    Ok((total, counts.pop().unwrap_or_default()))
 }
 
 /// Per-entity item counts over every item that counts for co-occurrence: the

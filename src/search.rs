@@ -3,15 +3,16 @@
 //! [`SearchResponse`] is the JSON of both `dossier search --json` and
 //! `GET /api/search`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher};
 
 use crate::corpus::section::SectionMap;
+use crate::index::facet_counts::FacetCounts;
 use crate::index::reader::item_at;
 use crate::index::schema::{day_number, facet};
 use crate::index::{DossierIndex, IndexError};
@@ -345,68 +346,53 @@ fn normalize_host(host: &str) -> String {
 
 type Page = Vec<(f32, DocAddress)>;
 
+/// Per counted facet field, documents per leaf.
+type Counts = Vec<BTreeMap<String, u64>>;
+
+/// The facet fields counted for every search, in [`facet_lists`]' order.
+const COUNTED: [&str; 4] = [facet::SECTION, facet::HOST, facet::MONTH, facet::ENTITY];
+
 fn collect(
     index: &DossierIndex,
     searcher: &Searcher,
     query: &dyn Query,
     request: &SearchRequest,
     sort: Sort,
-) -> Result<(Page, usize, [FacetCounts; 4]), SearchError> {
-    let mut facets = FacetCollector::for_field("section");
-    facets.add_facet("/section");
-    let mut hosts = FacetCollector::for_field("host");
-    hosts.add_facet("/host");
-    let mut months = FacetCollector::for_field("month");
-    months.add_facet("/month");
-    let mut entities = FacetCollector::for_field("entity");
-    entities.add_facet("/entity");
-
+) -> Result<(Page, usize, Counts), SearchError> {
+    let facets = FacetCounts::new(&COUNTED);
     let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
     let error = |error| SearchError::Index(index.error(error));
-    let (page, total, (a, b, c, d)) = match sort {
-        Sort::Relevance => {
-            let (page, total, counts) = searcher
-                .search(
-                    query,
-                    &(
-                        top.order_by_score(),
-                        Count,
-                        (facets, hosts, months, entities),
-                    ),
-                )
-                .map_err(error)?;
-            (page, total, counts)
-        }
+    match sort {
+        Sort::Relevance => searcher
+            .search(query, &(top.order_by_score(), Count, facets))
+            .map_err(error),
         Sort::Date => {
             let by_day = top.order_by_fast_field::<u64>("day", Order::Desc);
             let (page, total, counts) = searcher
-                .search(query, &(by_day, Count, (facets, hosts, months, entities)))
+                .search(query, &(by_day, Count, facets))
                 .map_err(error)?;
-            (
-                page.into_iter()
-                    .map(|(_, address)| (0.0, address))
-                    .collect(),
-                total,
-                counts,
-            )
+            let page = page
+                .into_iter()
+                .map(|(_, address)| (0.0, address))
+                .collect();
+            Ok((page, total, counts))
         }
-    };
-    Ok((page, total, [a, b, c, d]))
+    }
 }
 
-fn facet_lists(counts: &[FacetCounts; 4], registry: Option<&Registry>) -> Facets {
-    let list = |at: usize, root: &str, top: Option<usize>| -> Vec<FacetCount> {
-        let path = format!("/{root}");
-        let counts = &counts[at];
+fn facet_lists(counts: &[BTreeMap<String, u64>], registry: Option<&Registry>) -> Facets {
+    let list = |at: usize, top: Option<usize>| -> Vec<FacetCount> {
         let mut values: Vec<FacetCount> = counts
-            .get(path.as_str())
-            .map(|(facet, count)| FacetCount {
-                value: facet_leaf(facet),
+            .get(at)
+            .into_iter()
+            .flatten()
+            .map(|(leaf, &count)| FacetCount {
+                value: leaf.clone(),
                 count,
                 label: None,
             })
             .collect();
-        if root != facet::MONTH {
+        if COUNTED[at] != facet::MONTH {
             values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         }
         if let Some(top) = top {
@@ -414,16 +400,16 @@ fn facet_lists(counts: &[FacetCounts; 4], registry: Option<&Registry>) -> Facets
         }
         values
     };
-    let mut entity = list(3, facet::ENTITY, Some(FACET_TOP));
+    let mut entity = list(3, Some(FACET_TOP));
     if let Some(registry) = registry {
         for value in &mut entity {
             value.label = registry.get(&value.value).map(|entity| entity.name.clone());
         }
     }
     Facets {
-        section: list(0, facet::SECTION, None),
-        host: list(1, facet::HOST, Some(FACET_TOP)),
-        month: list(2, facet::MONTH, None),
+        section: list(0, None),
+        host: list(1, Some(FACET_TOP)),
+        month: list(2, None),
         entity,
     }
 }

@@ -14,6 +14,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::index::words::segments;
 use crate::item::{Item, Mention};
 use crate::registry::Registry;
 
@@ -357,10 +358,14 @@ fn cve_candidates(text: &str, boundaries: &Boundaries) -> Vec<Candidate> {
     candidates
 }
 
+/// The first case-insensitive occurrence of an ASCII `needle` ending in a byte
+/// without case (`cve-`): found by its last byte, which is rarer in prose than any
+/// letter.
 fn find_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window.eq_ignore_ascii_case(needle))
+    let (&last, head) = needle.split_last()?;
+    memchr::memchr_iter(last, haystack)
+        .filter_map(|end| end.checked_sub(head.len()))
+        .find(|&at| haystack[at..at + head.len()].eq_ignore_ascii_case(head))
 }
 
 fn digits(bytes: &[u8], from: usize) -> usize {
@@ -378,32 +383,37 @@ struct Folded {
 
 impl Folded {
     fn new(text: &str) -> Folded {
-        if text.is_ascii() {
-            return Folded {
-                text: text.to_ascii_lowercase(),
-                to_original: None,
+        // Lower-case the ASCII letters in one pass over the bytes, then fix the few
+        // non-ASCII characters whose lower case differs. Dashes, quotes and most
+        // accented lower-case letters are left as they are; an upper-case letter
+        // whose lower case has another length needs an offset map.
+        let mut folded = text.to_ascii_lowercase();
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(found) = bytes[at..].iter().position(|byte| !byte.is_ascii()) {
+            at += found;
+            let Some(ch) = text[at..].chars().next() else {
+                break;
             };
-        }
-        // Most non-ASCII texts only hold characters whose lower case has the same
-        // length (dashes, quotes, accented letters): their offsets need no map, and
-        // building one costs more than the folding itself.
-        let mut folded = String::with_capacity(text.len());
-        let mut same_length = true;
-        for ch in text.chars() {
-            if ch.is_ascii() {
-                folded.push(ch.to_ascii_lowercase());
-                continue;
+            let mut lower = ch.to_lowercase();
+            match (lower.len(), lower.next()) {
+                (1, Some(same)) if same == ch => {}
+                (1, Some(other)) if other.len_utf8() == ch.len_utf8() => {
+                    let mut buffer = [0; 4];
+                    folded.replace_range(at..at + ch.len_utf8(), other.encode_utf8(&mut buffer));
+                }
+                _ => return Folded::mapped(text),
             }
-            let before = folded.len();
-            folded.extend(ch.to_lowercase());
-            same_length &= folded.len() - before == ch.len_utf8();
+            at += ch.len_utf8();
         }
-        if same_length {
-            return Folded {
-                text: folded,
-                to_original: None,
-            };
+        Folded {
+            text: folded,
+            to_original: None,
         }
+    }
+
+    /// Folds a text whose lower case moves offsets, keeping the map back.
+    fn mapped(text: &str) -> Folded {
         let mut folded = String::with_capacity(text.len());
         let mut map = Vec::with_capacity(text.len() + 1);
         for (offset, ch) in text.char_indices() {
@@ -457,11 +467,10 @@ impl<'t> Boundaries<'t> {
             return known;
         }
         let at = self.at.get_or_init(|| {
-            let mut at: Vec<usize> = self
-                .text
-                .split_word_bound_indices()
-                .map(|(offset, _)| offset)
-                .collect();
+            // Segment starts; whitespace runs may come whole, and no label starts
+            // or ends inside one.
+            let mut at = Vec::new();
+            segments(self.text, |offset, _| at.push(offset));
             at.push(self.text.len());
             at
         });

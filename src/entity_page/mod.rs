@@ -15,11 +15,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
-use tantivy::collector::FacetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::Searcher;
 
 use crate::corpus::markdown::host_of;
+use crate::index::facet_counts::FacetCounts;
 use crate::index::reader::item_at;
 use crate::index::schema::facet;
 use crate::index::{generation, DossierIndex, IndexError};
@@ -29,7 +29,7 @@ use crate::registry::Registry;
 use crate::related::{
     self, Cooccurrence, Relationship, Stats, Suggester, Suggestion, EVIDENCE_LISTED,
 };
-use crate::search::{canonical_key, escape_html, facet_leaf};
+use crate::search::{canonical_key, escape_html};
 use crate::tagger::{display_name, entity_type};
 
 use facts::{Facts, FactsCollector};
@@ -673,17 +673,14 @@ pub fn list_entities(
 
 /// Items per entity key over all items: one facet pass.
 fn item_counts(index: &DossierIndex) -> Result<BTreeMap<String, u64>, IndexError> {
-    let root = format!("/{}", facet::ENTITY);
-    let mut collector = FacetCollector::for_field(facet::ENTITY);
-    collector.add_facet(root.as_str());
-    let counts = index
+    let mut counts = index
         .searcher()
-        .search(query::items_only(index.fields()).as_ref(), &collector)
+        .search(
+            query::items_only(index.fields()).as_ref(),
+            &FacetCounts::new(&[facet::ENTITY]),
+        )
         .map_err(|error| index.error(error))?;
-    Ok(counts
-        .get(root.as_str())
-        .map(|(facet, count)| (facet_leaf(facet), count))
-        .collect())
+    Ok(counts.pop().unwrap_or_default())
 }
 
 #[cfg(test)]

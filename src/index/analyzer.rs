@@ -1,6 +1,6 @@
 //! The text analyzer shared by indexing and querying.
 //!
-//! Words come from Unicode word segmentation (UAX #29). Identifiers are kept whole
+//! Words come from Unicode word segmentation (UAX #29, see [`super::words`]). Identifiers are kept whole
 //! *and* split: `CVE-2026-31431` yields the compound token `cve-2026-31431` followed
 //! by `cve`, `2026`, `31431`; `cert.ssi.gouv.fr` yields itself and its labels. A
 //! query for the compound is then an exact term lookup (no other CVE can match),
@@ -12,7 +12,8 @@
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
 };
-use unicode_segmentation::UnicodeSegmentation;
+
+use super::words::segments;
 
 /// Name the analyzer is registered under in the index.
 pub const ANALYZER: &str = "dossier";
@@ -95,7 +96,7 @@ fn runs(text: &str) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
     let mut after_word = false;
     let mut after_joiner = false;
-    for (offset, segment) in text.split_word_bound_indices() {
+    segments(text, |offset, segment| {
         let end = offset + segment.len();
         if segment.chars().any(char::is_alphanumeric) {
             match runs.last_mut().filter(|_| after_joiner) {
@@ -116,7 +117,7 @@ fn runs(text: &str) -> Vec<Run> {
                 after_word && segment.chars().count() == 1 && segment.starts_with(JOINERS);
             after_word = false;
         }
-    }
+    });
     runs
 }
 

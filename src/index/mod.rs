@@ -6,10 +6,12 @@
 //! the corpus again.
 
 pub mod analyzer;
+pub mod facet_counts;
 pub mod newest;
 pub mod ordinals;
 pub mod reader;
 pub mod schema;
+pub mod words;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
