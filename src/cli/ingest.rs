@@ -15,7 +15,7 @@ pub(super) fn index(settings: Settings) -> Result<()> {
     let corpus_dir = &settings.corpus;
     let registry_path = settings.corpus_registry(corpus_dir);
     let (registry, tagger) = load_registry(&registry_path)?;
-    let files = corpus::walk(corpus_dir)?;
+    let files = corpus::list(corpus_dir)?;
     let index = DossierIndex::create_or_open(&settings.index)?;
 
     let bar = progress_bar(files.len() as u64);
@@ -24,9 +24,9 @@ pub(super) fn index(settings: Settings) -> Result<()> {
         progress: &progress,
         ..WriteOptions::default()
     };
-    let summary = writer::rebuild(
+    let summary = writer::rebuild_listed(
         &index,
-        &files,
+        files,
         &Linker {
             registry: &registry,
             tagger: &tagger,

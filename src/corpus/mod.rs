@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod section;
 pub mod slug;
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -235,9 +236,26 @@ pub fn relative_path(file: &Path) -> Option<String> {
     identify(&relative).ok().map(|_| relative)
 }
 
-/// Reads every brief, weekly summary and entry file under a corpus folder, sorted by
-/// path. Other files (README, registry, site) are not items and are skipped.
-pub fn walk(corpus: &Path) -> Result<Vec<SourceFile>, CorpusError> {
+/// A corpus file not read yet.
+#[derive(Debug, Clone)]
+pub struct CorpusFile {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Corpus-relative path with `/` separators.
+    pub relative: String,
+}
+
+impl CorpusFile {
+    /// Reads and checks the file.
+    pub fn read(&self) -> Result<SourceFile, CorpusError> {
+        SourceFile::read(&self.path, &self.relative)
+    }
+}
+
+/// Lists every brief, weekly summary and entry file under a corpus folder, sorted
+/// by path, without reading them: a large corpus is read one merge unit at a time.
+/// Other files (README, registry, site) are not items and are skipped.
+pub fn list(corpus: &Path) -> Result<Vec<CorpusFile>, CorpusError> {
     let mut files = Vec::new();
     for folder in ["briefs", "briefs/weekly"] {
         collect_markdown(&corpus.join(folder), &mut files)?;
@@ -255,17 +273,22 @@ pub fn walk(corpus: &Path) -> Result<Vec<SourceFile>, CorpusError> {
             path: corpus.display().to_string(),
         });
     }
-    files
+    Ok(files
         .into_iter()
-        .map(|file| {
-            let relative = file
+        .map(|path| {
+            let relative = path
                 .strip_prefix(corpus)
-                .unwrap_or(&file)
+                .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            SourceFile::read(&file, &relative)
+            CorpusFile { path, relative }
         })
-        .collect()
+        .collect())
+}
+
+/// Reads every file [`list`] finds.
+pub fn walk(corpus: &Path) -> Result<Vec<SourceFile>, CorpusError> {
+    list(corpus)?.iter().map(CorpusFile::read).collect()
 }
 
 fn collect_markdown(folder: &Path, files: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
@@ -306,12 +329,13 @@ pub struct Parsed {
 }
 
 /// Parses files and merges migrated entries into their brief items.
-pub fn parse_files(files: &[SourceFile]) -> Result<Parsed, CorpusError> {
+pub fn parse_files<F: Borrow<SourceFile>>(files: &[F]) -> Result<Parsed, CorpusError> {
     let mut parsed = Parsed::default();
     let mut brief_items: Vec<Item> = Vec::new();
     let mut entries: Vec<Item> = Vec::new();
 
     for file in files {
+        let file: &SourceFile = file.borrow();
         match &file.origin {
             Origin::Brief(id) => {
                 let brief = brief::parse(&file.path, id, &file.text);

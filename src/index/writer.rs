@@ -6,6 +6,7 @@
 //! unit is one delete by term and one batch of adds, inside one commit: a failed
 //! ingest leaves the previous commit untouched.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -18,7 +19,7 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 use super::reader::{stored_files, StoredFile};
 use super::schema::{day_number, doc_type, facet, facet_of, Fields, CITE_SEPARATOR};
 use super::{DossierIndex, IndexError};
-use crate::corpus::{self, CorpusError, Origin, SourceFile};
+use crate::corpus::{self, CorpusError, CorpusFile, Origin, SourceFile};
 use crate::item::{Item, Level};
 use crate::registry::Registry;
 use crate::tagger::{self, entity_type, Tagger};
@@ -88,8 +89,31 @@ pub fn rebuild(
     linker: &Linker,
     options: &WriteOptions,
 ) -> Result<Summary, IngestError> {
+    let members = files.iter().map(Member::Loaded).collect();
+    rebuild_units(index, group_units(members)?, linker, options)
+}
+
+/// Replaces the whole index content with the files of a corpus, reading each merge
+/// unit's files when the unit is prepared: memory holds the units in flight, not
+/// the corpus. Entry files are read once more while grouping, for the brief their
+/// front matter joins.
+pub fn rebuild_listed(
+    index: &DossierIndex,
+    files: Vec<CorpusFile>,
+    linker: &Linker,
+    options: &WriteOptions,
+) -> Result<Summary, IngestError> {
+    let members = files.into_iter().map(Member::OnDisk).collect();
+    rebuild_units(index, group_units(members)?, linker, options)
+}
+
+fn rebuild_units(
+    index: &DossierIndex,
+    units: Vec<Unit>,
+    linker: &Linker,
+    options: &WriteOptions,
+) -> Result<Summary, IngestError> {
     let started = Instant::now();
-    let units = group_units(files);
     let mut writer = index.writer(options.heap_size_bytes)?;
     writer
         .delete_all_documents()
@@ -167,28 +191,58 @@ fn commit(
     index.reload()
 }
 
+/// A file of a merge unit: in memory, or to be read when the unit is prepared.
+enum Member<'a> {
+    Loaded(&'a SourceFile),
+    Owned(SourceFile),
+    OnDisk(CorpusFile),
+}
+
+impl Member<'_> {
+    fn path(&self) -> &str {
+        match self {
+            Member::Loaded(file) => &file.path,
+            Member::Owned(file) => &file.path,
+            Member::OnDisk(file) => &file.relative,
+        }
+    }
+
+    fn load(&self) -> Result<Cow<'_, SourceFile>, CorpusError> {
+        match self {
+            Member::Loaded(file) => Ok(Cow::Borrowed(file)),
+            Member::Owned(file) => Ok(Cow::Borrowed(file)),
+            Member::OnDisk(file) => file.read().map(Cow::Owned),
+        }
+    }
+}
+
 /// A merge unit: its key and its files.
-struct Unit {
+struct Unit<'a> {
     key: String,
-    files: Vec<SourceFile>,
+    files: Vec<Member<'a>>,
 }
 
 /// Groups files into units: each brief with the entries migrated from it.
-fn group_units(files: &[SourceFile]) -> Vec<Unit> {
-    let briefs: BTreeSet<&str> = files
+fn group_units(files: Vec<Member<'_>>) -> Result<Vec<Unit<'_>>, CorpusError> {
+    let briefs: BTreeSet<String> = files
         .iter()
-        .filter(|f| matches!(f.origin, Origin::Brief(_)))
-        .map(|f| f.path.as_str())
+        .filter(|member| matches!(corpus::identify(member.path()), Ok(Origin::Brief(_))))
+        .map(|member| member.path().to_string())
         .collect();
-    let mut units: BTreeMap<String, Vec<SourceFile>> = BTreeMap::new();
-    for file in files {
-        let key = unit_of(file, |brief| briefs.contains(brief));
-        units.entry(key).or_default().push(file.clone());
+    let mut units: BTreeMap<String, Vec<Member>> = BTreeMap::new();
+    for member in files {
+        let key = match corpus::identify(member.path())? {
+            Origin::Brief(_) => member.path().to_string(),
+            Origin::Entry { .. } => {
+                unit_of(member.load()?.as_ref(), |brief| briefs.contains(brief))
+            }
+        };
+        units.entry(key).or_default().push(member);
     }
-    units
+    Ok(units
         .into_iter()
         .map(|(key, files)| Unit { key, files })
-        .collect()
+        .collect())
 }
 
 fn unit_of(file: &SourceFile, brief_exists: impl Fn(&str) -> bool) -> String {
@@ -200,7 +254,7 @@ fn unit_of(file: &SourceFile, brief_exists: impl Fn(&str) -> bool) -> String {
 
 struct AddPlan {
     deleted_units: BTreeSet<String>,
-    units: Vec<Unit>,
+    units: Vec<Unit<'static>>,
 }
 
 /// Works out which units an add touches and which files each of them holds after it.
@@ -251,7 +305,7 @@ fn plan_add(index: &DossierIndex, files: Vec<SourceFile>) -> Result<AddPlan, Ing
         if !members.is_empty() {
             units.push(Unit {
                 key,
-                files: members,
+                files: members.into_iter().map(Member::Owned).collect(),
             });
         }
     }
@@ -361,7 +415,12 @@ struct Prepared {
 }
 
 fn prepare(fields: &Fields, unit: &Unit, linker: &Linker) -> Result<Prepared, IngestError> {
-    let parsed = corpus::parse_files(&unit.files)?;
+    let files = unit
+        .files
+        .iter()
+        .map(Member::load)
+        .collect::<Result<Vec<_>, _>>()?;
+    let parsed = corpus::parse_files(&files)?;
     let mut prepared = Prepared {
         files: unit.files.len(),
         briefs: parsed.briefs,
@@ -370,7 +429,7 @@ fn prepare(fields: &Fields, unit: &Unit, linker: &Linker) -> Result<Prepared, In
         items: Vec::new(),
         unregistered: Vec::new(),
     };
-    for file in &unit.files {
+    for file in &files {
         prepared
             .documents
             .push(file_document(fields, &unit.key, file));
