@@ -163,12 +163,23 @@ def http(n, index, results, seconds):
             lua.write("local paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
                       "local i = 0\nrequest = function()\n  i = i % #paths + 1\n"
                       "  return wrk.format(\"GET\", paths[i])\nend\n")
+        # The same queries with a limit from 10 to 99: 2,700 distinct requests, more
+        # than the server keeps answers for, so nearly every request is computed.
+        fresh = os.path.join(OUT, "search-uncached.lua")
+        with open(fresh, "w") as lua:
+            lua.write("local paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
+                      "local i, n = 0, 0\nrequest = function()\n  i = i % #paths + 1\n"
+                      "  if i == 1 then n = (n + 1) % 90 end\n"
+                      "  return wrk.format(\"GET\", paths[i] .. \"&limit=\" .. (10 + n))\nend\n")
         key = results["entity"]["entities"][0]["key"]
         log(f"wrk /api/search ({seconds} s)")
         search = wrk(base + "/", script, seconds)
+        log(f"wrk /api/search, uncached ({seconds} s)")
+        uncached = wrk(base + "/", fresh, seconds)
         log(f"wrk /api/entities/{key} ({seconds} s)")
         entity = wrk(base + "/api/entities/" + urllib.parse.quote(key, safe=""), None, seconds)
-        results["http"] = {"search": search, "entity": entity, "entity_key": key}
+        results["http"] = {"search": search, "search_uncached": uncached, "entity": entity,
+                           "entity_key": key}
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -230,16 +241,24 @@ def table(all_results):
                 row(f"query {p} ms (30 queries)", size, query["dossier"]["overall"][f"{p}_ms"], name,
                     query[peer]["overall"][f"{p}_ms"], False)
         for entity in results["entity"]["entities"]:
+            name = f"{entity['role']} ({entity['key']}, {entity['items']} items)"
             for p in ("p50", "p99"):
-                row(f"entity page {p} ms, {entity['role']} ({entity['key']}, {entity['items']} items)", size,
-                    entity["latency"][f"{p}_ms"], "–", None, False)
+                row(f"entity page {p} ms, {name}", size, entity["latency"][f"{p}_ms"], "–", None, False)
+            if "built" in entity:
+                for p in ("p50", "p99"):
+                    row(f"entity page {p} ms built afresh (first visit after a commit), {name}", size,
+                        entity["built"][f"{p}_ms"], "–", None, False)
+                row(f"entity page ms, first page after opening the index, {name}", size,
+                    entity["cold_ms"], "–", None, False)
         http = results.get("http", {})
         if "skipped" in http:
             rows.append(("HTTP", size, http["skipped"], "–", "–", "–"))
-        for route in ("search", "entity"):
+        for route in ("search", "search_uncached", "entity"):
             if route in http:
                 r = http[route]
-                path = "/api/search" if route == "search" else f"/api/entities/{http['entity_key']}"
+                path = {"search": "/api/search (30 queries, answers kept)",
+                        "search_uncached": "/api/search (2,700 distinct requests, computed)",
+                        "entity": f"/api/entities/{http['entity_key']}"}[route]
                 row(f"HTTP {path} req/s (wrk 2t/32c; non-2xx {r['non_2xx']}, socket errors {r['socket_errors']})",
                     size, r["rps"], "–", None, True)
                 for p in ("p50", "p99"):

@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
@@ -29,12 +30,15 @@ pub(crate) const MAX_ENTITY_LIMIT: usize = 1000;
 pub(crate) async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<SearchResponse>, AppError> {
+) -> Result<Response, AppError> {
     let request = Params::parse(raw.as_deref()).search_request(search::DEFAULT_LIMIT)?;
-    let response = state
-        .blocking(move |index, linked| Ok(search::search(index, Some(&linked.registry), &request)?))
-        .await?;
-    Ok(Json(response))
+    let kept_as = format!("search?{}", raw.unwrap_or_default());
+    state
+        .json_answer(kept_as, move |index, linked| {
+            let response: SearchResponse = search::search(index, Some(&linked.registry), &request)?;
+            Ok(response)
+        })
+        .await
 }
 
 /// The answer of `GET /api/entities`.
@@ -98,19 +102,15 @@ pub(crate) async fn entity(
     State(state): State<AppState>,
     PathText(key): PathText,
     RawQuery(raw): RawQuery,
-) -> Result<Json<EntityPage>, AppError> {
+) -> Result<Response, AppError> {
     let window = Params::parse(raw.as_deref()).window()?;
-    let page = state
-        .blocking(move |index, linked| {
-            Ok(entity_page::entity_page(
-                index,
-                &linked.registry,
-                &key,
-                window,
-            )?)
+    let kept_as = format!("entity/{key}?{}", raw.unwrap_or_default());
+    state
+        .json_answer(kept_as, move |index, linked| {
+            let page: EntityPage = entity_page::entity_page(index, &linked.registry, &key, window)?;
+            Ok(page)
         })
-        .await?;
-    Ok(Json(page))
+        .await
 }
 
 /// An item with what a client needs to show it: its fields, its text (which the

@@ -41,6 +41,7 @@
 //! wait their turn. A writer held by another process (a `dossier add` next to the
 //! server) is answered with 409.
 
+mod answers;
 pub(crate) mod api;
 pub mod error;
 mod pages;
@@ -58,6 +59,7 @@ use arc_swap::ArcSwap;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::{Request, Response};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::trace::TraceLayer;
@@ -126,6 +128,7 @@ pub struct AppState {
 
 struct Inner {
     index: DossierIndex,
+    answers: answers::Answers,
     linked: ArcSwap<Linked>,
     registry_path: PathBuf,
     token: Option<String>,
@@ -144,6 +147,7 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 index,
+                answers: answers::Answers::default(),
                 linked: ArcSwap::from_pointee(Linked::new(registry)),
                 registry_path,
                 token: token.filter(|token| !token.trim().is_empty()),
@@ -175,6 +179,44 @@ impl AppState {
     /// The registry and tagger in use now.
     pub fn linked(&self) -> Arc<Linked> {
         self.inner.linked.load_full()
+    }
+
+    /// The JSON answer of a read request: kept from an earlier identical request on
+    /// the same index generation and registry, or computed by `work` on the
+    /// blocking pool and kept.
+    async fn json_answer<T, F>(
+        &self,
+        request: String,
+        work: F,
+    ) -> Result<axum::response::Response, AppError>
+    where
+        T: serde::Serialize + Send + 'static,
+        F: FnOnce(&DossierIndex, &Linked) -> Result<T, AppError> + Send + 'static,
+    {
+        let generation = crate::index::generation(&self.inner.index.searcher());
+        let registry = self.linked().registry.version();
+        let answer = match self.inner.answers.get(&generation, registry, &request) {
+            Some(answer) => answer,
+            None => {
+                let answer = self
+                    .blocking(move |index, linked| {
+                        let value = work(index, linked)?;
+                        serde_json::to_vec(&value)
+                            .map(axum::body::Bytes::from)
+                            .map_err(|error| AppError::Internal(error.to_string()))
+                    })
+                    .await?;
+                self.inner
+                    .answers
+                    .put(generation, registry, request, answer.clone());
+                answer
+            }
+        };
+        Ok((
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            answer,
+        )
+            .into_response())
     }
 
     /// Runs index work on the blocking pool with the current registry.
