@@ -363,18 +363,10 @@ fn entity_key(word: &str) -> Option<String> {
 
 /// Restricts a query to documents people search: items and brief-level text.
 pub fn searchable(fields: &Fields) -> Box<dyn Query> {
-    let item = TermQuery::new(
-        Term::from_field_text(fields.doc_type, doc_type::ITEM),
+    Box::new(TermQuery::new(
+        Term::from_field_text(fields.doc_type, doc_type::SEARCHABLE),
         IndexRecordOption::Basic,
-    );
-    let brief = TermQuery::new(
-        Term::from_field_text(fields.doc_type, doc_type::BRIEF),
-        IndexRecordOption::Basic,
-    );
-    Box::new(BooleanQuery::new(vec![
-        (Occur::Should, Box::new(item)),
-        (Occur::Should, Box::new(brief)),
-    ]))
+    ))
 }
 
 /// Only real items (no brief-level text).

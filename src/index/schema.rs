@@ -87,6 +87,9 @@ pub mod doc_type {
     pub const BRIEF: &str = "brief";
     /// A stored source file.
     pub const FILE: &str = "file";
+    /// Second value of items and brief-level texts: what searches run over, as
+    /// one term rather than a union of two.
+    pub const SEARCHABLE: &str = "searchable";
 }
 
 /// Builds the schema.

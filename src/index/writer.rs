@@ -541,6 +541,7 @@ pub fn item_document(
     };
     document.add_text(fields.id, &item.id);
     document.add_text(fields.doc_type, kind);
+    document.add_text(fields.doc_type, doc_type::SEARCHABLE);
     document.add_text(fields.unit, unit);
     for path in &item.paths {
         document.add_text(fields.path, path);
