@@ -75,7 +75,10 @@ def generate(items, seed, entities=0, name=None):
     return out
 
 
-def ingest(n, corpus, results):
+PEER_NAMES = {"sqlite": "SQLite FTS5", "xapian": "Xapian"}
+
+
+def ingest(n, corpus, results, peers):
     size = markdown_bytes(corpus)
     index = os.path.join(OUT, f"index-{n}")
     subprocess.run(["rm", "-rf", index], check=True)
@@ -88,7 +91,8 @@ def ingest(n, corpus, results):
     texts = os.path.join(OUT, f"texts-{n}.jsonl")
     log("export parsed items for the peers")
     results["export"] = run_json([DRIVER, "export", corpus, items, texts, "--text-bytes", str(8 << 20)])
-    for peer, command in (("sqlite", "ingest-sqlite"), ("xapian", "ingest-xapian")):
+    for peer in peers:
+        command = f"ingest-{peer}"
         target = os.path.join(OUT, f"{peer}-{n}")
         subprocess.run(["rm", "-rf", target], check=True)
         log(f"{peer} ingest")
@@ -98,13 +102,12 @@ def ingest(n, corpus, results):
     return index, texts
 
 
-def queries(n, index, runs, results):
-    log("query latency: dossier, FTS5, Xapian")
-    results["query"] = {
-        "dossier": run_json([DRIVER, "query", index, QUERIES, "--runs", str(runs)]),
-        "sqlite": run_json([PY, PEERS, "query-sqlite", os.path.join(OUT, f"sqlite-{n}"), QUERIES, str(runs)]),
-        "xapian": run_json([PY, PEERS, "query-xapian", os.path.join(OUT, f"xapian-{n}"), QUERIES, str(runs)]),
-    }
+def queries(n, index, runs, results, peers):
+    log("query latency: dossier, " + ", ".join(PEER_NAMES[p] for p in peers))
+    results["query"] = {"dossier": run_json([DRIVER, "query", index, QUERIES, "--runs", str(runs)])}
+    for peer in peers:
+        results["query"][peer] = run_json([PY, PEERS, f"query-{peer}", os.path.join(OUT, f"{peer}-{n}"),
+                                           QUERIES, str(runs)])
     log("entity pages")
     results["entity"] = run_json([DRIVER, "entity", index, "--runs", str(runs)])
 
@@ -233,13 +236,20 @@ def table(all_results):
         ingest = results["ingest"]
         for metric, label, better in (("items_per_s", "ingest items/s", True), ("mb_per_s", "ingest MB/s", True),
                                       ("rss_mb", "ingest peak RSS MB", False)):
-            for peer, name in (("sqlite", "SQLite FTS5"), ("xapian", "Xapian")):
-                row(label, size, ingest["dossier"][metric], name, ingest[peer][metric], better)
+            if not any(peer in ingest for peer in PEER_NAMES):
+                row(label, size, ingest["dossier"][metric], "–", None, better)
+            for peer, name in PEER_NAMES.items():
+                if peer in ingest:
+                    row(label, size, ingest["dossier"][metric], name, ingest[peer][metric], better)
         query = results["query"]
         for p in ("p50", "p95", "p99"):
-            for peer, name in (("sqlite", "SQLite FTS5"), ("xapian", "Xapian")):
-                row(f"query {p} ms (30 queries)", size, query["dossier"]["overall"][f"{p}_ms"], name,
-                    query[peer]["overall"][f"{p}_ms"], False)
+            label = f"query {p} ms (30 queries)"
+            if not any(peer in query for peer in PEER_NAMES):
+                row(label, size, query["dossier"]["overall"][f"{p}_ms"], "–", None, False)
+            for peer, name in PEER_NAMES.items():
+                if peer in query:
+                    row(label, size, query["dossier"]["overall"][f"{p}_ms"], name,
+                        query[peer]["overall"][f"{p}_ms"], False)
         for entity in results["entity"]["entities"]:
             name = f"{entity['role']} ({entity['key']}, {entity['items']} items)"
             for p in ("p50", "p99"):
@@ -285,7 +295,13 @@ def main():
     parser.add_argument("--runs", type=int, default=20, help="runs per query")
     parser.add_argument("--http-seconds", type=int, default=30)
     parser.add_argument("--skip-tagging", action="store_true")
+    parser.add_argument("--peers", default="sqlite,xapian",
+                        help="search peers to run beside dossier: sqlite, xapian, both (default) or none")
     args = parser.parse_args()
+    peers = [p for p in args.peers.split(",") if p and p != "none"]
+    unknown = set(peers) - set(PEER_NAMES)
+    if unknown:
+        parser.error(f"--peers: unknown {', '.join(sorted(unknown))}; valid: sqlite, xapian, none")
     sizes = [int(s) for s in args.items.split(",")]
     all_results = []
     texts = None
@@ -293,8 +309,8 @@ def main():
         started = time.time()
         results = {"items": n}
         corpus = generate(n, args.seed)
-        index, texts = ingest(n, corpus, results)
-        queries(n, index, args.runs, results)
+        index, texts = ingest(n, corpus, results, peers)
+        queries(n, index, args.runs, results, peers)
         http(n, index, results, args.http_seconds)
         if n == sizes[-1] and not args.skip_tagging:
             tagging(texts, results, args.seed)
