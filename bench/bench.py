@@ -78,7 +78,7 @@ def generate(items, seed, entities=0, name=None):
 PEER_NAMES = {"sqlite": "SQLite FTS5", "xapian": "Xapian"}
 
 
-def ingest(n, corpus, results, peers):
+def ingest(n, corpus, results, peers, export=True):
     size = markdown_bytes(corpus)
     index = os.path.join(OUT, f"index-{n}")
     subprocess.run(["rm", "-rf", index], check=True)
@@ -89,6 +89,8 @@ def ingest(n, corpus, results, peers):
                                      "items_per_s": n / wall, "mb_per_s": size / 1e6 / wall}}
     items = os.path.join(OUT, f"items-{n}.jsonl")
     texts = os.path.join(OUT, f"texts-{n}.jsonl")
+    if not export:
+        return index, None
     log("export parsed items for the peers")
     results["export"] = run_json([DRIVER, "export", corpus, items, texts, "--text-bytes", str(8 << 20)])
     for peer in peers:
@@ -309,10 +311,11 @@ def main():
         started = time.time()
         results = {"items": n}
         corpus = generate(n, args.seed)
-        index, texts = ingest(n, corpus, results, peers)
+        tags = n == sizes[-1] and not args.skip_tagging
+        index, texts = ingest(n, corpus, results, peers, export=bool(peers) or tags)
         queries(n, index, args.runs, results, peers)
         http(n, index, results, args.http_seconds)
-        if n == sizes[-1] and not args.skip_tagging:
+        if tags:
             tagging(texts, results, args.seed)
         results["bench_seconds"] = time.time() - started
         with open(os.path.join(OUT, f"results-{n}.json"), "w") as out:

@@ -8,7 +8,6 @@
 //! suggestion scores are computed once per index generation, so a page is right as
 //! soon as an ingest commits.
 
-mod cache;
 mod facts;
 
 use std::collections::BTreeMap;
@@ -20,6 +19,7 @@ use tantivy::Searcher;
 
 use crate::corpus::markdown::host_of;
 use crate::index::facet_counts::FacetCounts;
+use crate::index::kept::Kept;
 use crate::index::reader::item_at;
 use crate::index::schema::facet;
 use crate::index::{generation, DossierIndex, IndexError};
@@ -38,6 +38,10 @@ use facts::{Facts, FactsCollector};
 pub const DEFAULT_WINDOW: usize = 100;
 /// Items listed at most in one page.
 pub const MAX_WINDOW: usize = 1000;
+/// Pages kept per index generation (see [`crate::index::kept`]): the busiest
+/// entities are the most visited and the dearest to build.
+static PAGES: Kept<(String, Window), Arc<EntityPage>> = Kept::new(256);
+
 /// Cited URLs listed, most cited first; the counts cover them all.
 pub const SOURCES_LISTED: usize = 50;
 /// Citing items listed per URL, newest first.
@@ -264,21 +268,17 @@ pub fn entity_page(
     key: &str,
     window: Window,
 ) -> Result<EntityPage, EntityError> {
-    let asked = key.trim();
-    if asked.is_empty() {
-        return Err(EntityError::NotFound { key: String::new() });
-    }
+    let request = (asked(key)?.to_string(), window);
     let searcher = index.searcher();
     let generation = generation(&searcher);
-    if let Some(page) = cache::get(&generation, registry.version(), asked, window) {
+    if let Some(page) = PAGES.get(&generation, registry.version(), &request) {
         return Ok(EntityPage::clone(&page));
     }
-    let page = build_on(index, &searcher, registry, asked, window)?;
-    cache::put(
+    let page = build_on(index, &searcher, registry, &request.0, window)?;
+    PAGES.put(
         generation,
         registry.version(),
-        asked,
-        window,
+        request,
         Arc::new(page.clone()),
     );
     Ok(page)
@@ -292,11 +292,15 @@ pub fn build(
     key: &str,
     window: Window,
 ) -> Result<EntityPage, EntityError> {
-    let asked = key.trim();
-    if asked.is_empty() {
-        return Err(EntityError::NotFound { key: String::new() });
+    build_on(index, &index.searcher(), registry, asked(key)?, window)
+}
+
+/// The key as asked for, trimmed; an empty key names no entity.
+fn asked(key: &str) -> Result<&str, EntityError> {
+    match key.trim() {
+        "" => Err(EntityError::NotFound { key: String::new() }),
+        asked => Ok(asked),
     }
-    build_on(index, &index.searcher(), registry, asked, window)
 }
 
 /// Builds the page of `asked` from `searcher`.

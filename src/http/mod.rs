@@ -41,7 +41,6 @@
 //! wait their turn. A writer held by another process (a `dossier add` next to the
 //! server) is answered with 409.
 
-mod answers;
 pub(crate) mod api;
 pub mod error;
 mod pages;
@@ -64,6 +63,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_http::trace::TraceLayer;
 
+use crate::index::kept::Kept;
 use crate::index::{DossierIndex, IndexError};
 use crate::registry::{Registry, RegistryError};
 use crate::tagger::Tagger;
@@ -104,6 +104,10 @@ pub enum ServeError {
     },
 }
 
+/// JSON answers kept per index generation: a dashboard's saved searches and the
+/// entity pages a brief links are asked for again and again between two ingests.
+const ANSWERS_KEPT: usize = 1024;
+
 /// A registry and the tagger compiled from it: swapped together.
 pub struct Linked {
     /// The registry.
@@ -128,7 +132,8 @@ pub struct AppState {
 
 struct Inner {
     index: DossierIndex,
-    answers: answers::Answers,
+    /// Serialized answers of read requests (see [`crate::index::kept`]).
+    answers: Kept<String, axum::body::Bytes>,
     linked: ArcSwap<Linked>,
     registry_path: PathBuf,
     token: Option<String>,
@@ -147,7 +152,7 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 index,
-                answers: answers::Answers::default(),
+                answers: Kept::new(ANSWERS_KEPT),
                 linked: ArcSwap::from_pointee(Linked::new(registry)),
                 registry_path,
                 token: token.filter(|token| !token.trim().is_empty()),

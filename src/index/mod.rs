@@ -7,6 +7,7 @@
 
 pub mod analyzer;
 pub mod facet_counts;
+pub mod kept;
 pub mod newest;
 pub mod ordinals;
 pub mod reader;
