@@ -198,7 +198,7 @@ pub(crate) async fn reload_registry(
 ) -> Result<Json<ReloadAnswer>, AppError> {
     let _writer = state.inner.writer.lock().await;
     let path = state.inner.registry_path.clone();
-    let (linked, mut summary) = state
+    let (linked, summary) = state
         .blocking(move |index, _| {
             let registry = Registry::load(&path)?;
             let linked = Linked::new(registry);
@@ -210,7 +210,6 @@ pub(crate) async fn reload_registry(
             Ok((linked, summary))
         })
         .await?;
-    summary.ids.clear();
     let answer = ReloadAnswer {
         registry: state.inner.registry_path.display().to_string(),
         entities: linked.registry.len(),

@@ -50,7 +50,7 @@ pub struct Summary {
     pub mentions: usize,
     /// Explicit keys that the registry does not know, kept as unregistered entities.
     pub unregistered: Vec<String>,
-    /// Ids of the items written.
+    /// Ids of the items written, for an add (a rebuild leaves it empty).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
     /// Wall-clock seconds.
@@ -118,7 +118,8 @@ fn rebuild_units(
     writer
         .delete_all_documents()
         .map_err(|error| index.error(error))?;
-    let summary = write_units(index, &writer, &units, linker, options);
+    // A rebuild does not list the ids it wrote: a million of them are no answer.
+    let summary = write_units(index, &writer, &units, linker, options, false);
     let mut summary = match summary {
         Ok(summary) => summary,
         Err(error) => {
@@ -145,7 +146,7 @@ pub fn add(
     for unit in &plan.deleted_units {
         writer.delete_term(Term::from_field_text(index.fields().unit, unit));
     }
-    let mut summary = match write_units(index, &writer, &plan.units, linker, options) {
+    let mut summary = match write_units(index, &writer, &plan.units, linker, options, true) {
         Ok(summary) => summary,
         Err(error) => {
             writer.rollback().map_err(|error| index.error(error))?;
@@ -344,12 +345,16 @@ fn write_units(
     units: &[Unit],
     linker: &Linker,
     options: &WriteOptions,
+    list_ids: bool,
 ) -> Result<Summary, IngestError> {
     let fields = *index.fields();
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(units.len());
-    let mut totals = Totals::default();
+    let mut totals = Totals {
+        list_ids,
+        ..Totals::default()
+    };
     if workers <= 1 {
         for unit in units {
             let prepared = prepare(&fields, unit, linker)?;
@@ -457,6 +462,8 @@ fn prepare(fields: &Fields, unit: &Unit, linker: &Linker) -> Result<Prepared, In
 /// The running summary of an ingest.
 #[derive(Default)]
 struct Totals {
+    /// Whether [`Summary::ids`] is filled.
+    list_ids: bool,
     summary: Summary,
     entities: BTreeSet<String>,
     unregistered: BTreeSet<String>,
@@ -480,7 +487,9 @@ impl Totals {
             tracing::debug!(item = %id, mentions, entities = entities.len(), "item written");
             self.summary.items += 1;
             self.summary.mentions += mentions;
-            self.summary.ids.push(id);
+            if self.list_ids {
+                self.summary.ids.push(id);
+            }
             self.entities.extend(entities);
         }
         self.unregistered.extend(prepared.unregistered);
