@@ -537,6 +537,13 @@ async fn entity_pages_list_a_window_and_count_every_item() {
     assert!(html
         .body
         .contains(r#"rel="next" href="/entities/CVE-2026-5787?offset=3&amp;limit=2""#));
+    let past = get("/entities/CVE-2026-5787?offset=5&limit=2").await;
+    assert!(past
+        .body
+        .contains(r#"rel="prev" href="/entities/CVE-2026-5787""#));
+    let huge = get("/api/entities/CVE-2026-5787?offset=99999999999999999999").await;
+    assert_eq!(huge.status, 400);
+    assert!(huge.body.contains("is too large"), "{}", huge.body);
     for bad in ["limit=0", "limit=1001", "offset=-1", "limit=x", "sort=date"] {
         let answer = get(&format!("/api/entities/CVE-2026-5787?{bad}")).await;
         assert_eq!(answer.status, 400, "{bad}: {}", answer.body);

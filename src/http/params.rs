@@ -82,8 +82,14 @@ impl Params {
     pub(crate) fn number(&self, key: &str) -> Result<Option<usize>, AppError> {
         self.one(key)?
             .map(|value| {
-                value.trim().parse().map_err(|_| {
-                    AppError::BadRequest(format!("{key}: `{value}` is not a whole number"))
+                let digits = value.trim();
+                digits.parse().map_err(|_| {
+                    let why = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                        "is too large"
+                    } else {
+                        "is not a whole number"
+                    };
+                    AppError::BadRequest(format!("{key}: `{value}` {why}"))
                 })
             })
             .transpose()

@@ -245,6 +245,15 @@ fn window_links(page: &EntityPage) -> Markup {
 
 fn timeline(page: &EntityPage) -> Markup {
     html! {
+        @if page.timeline.is_empty() && page.window.offset > 0 {
+            section #timeline {
+                h2 { "Story timeline" }
+                p.pages {
+                    "No items past the first " (page.coverage.items) ". "
+                    a rel="prev" href=(entity_href(&page.key)) { "Newest" }
+                }
+            }
+        }
         @if !page.timeline.is_empty() {
             section #timeline {
                 h2 { "Story timeline" }
