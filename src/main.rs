@@ -18,10 +18,24 @@ fn main() -> ExitCode {
     match cli::run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", message(&error));
             ExitCode::from(cli::exit_code(&error))
         }
     }
+}
+
+/// The error and its causes, each said once: many library errors already name
+/// their cause in their own message ("path: No such file or directory").
+fn message(error: &anyhow::Error) -> String {
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+    }
+    message
 }
 
 /// Rust ignores SIGPIPE, so `dossier search … | head` would fail with a "broken

@@ -178,6 +178,30 @@ fn bad_input_is_named_and_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
     assert!(build(&index).status.success());
+    let total_before_empty = total(&index, "NIS2");
+    assert!(total_before_empty > 0);
+
+    // A folder with no briefs is named as such (not by the registry it also lacks),
+    // each cause said once, and the index is kept.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let output = dossier(
+        &[
+            "index",
+            empty.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("no briefs/ or entries/ markdown files found"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("No such file").count(), 0, "{stderr}");
+    assert_eq!(total(&index, "NIS2"), total_before_empty);
 
     // Invalid UTF-8 in an added brief: exit 2, file and line named, index unchanged.
     let briefs = dir.path().join("corpus/briefs");

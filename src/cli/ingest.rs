@@ -13,9 +13,11 @@ use dossier::settings::Settings;
 
 pub(super) fn index(settings: Settings) -> Result<()> {
     let corpus_dir = &settings.corpus;
+    // The corpus first: a folder without briefs is the error to report, not the
+    // registry it also lacks.
+    let files = corpus::list(corpus_dir)?;
     let registry_path = settings.corpus_registry(corpus_dir);
     let (registry, tagger) = load_registry(&registry_path)?;
-    let files = corpus::list(corpus_dir)?;
     let index = DossierIndex::create_or_open(&settings.index)?;
 
     let bar = progress_bar(files.len() as u64);
