@@ -21,7 +21,7 @@
 //! linked by a curated relation are shown as relationships, not suggested.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::collector::Count;
@@ -30,9 +30,10 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
 use crate::index::facet_counts::FacetCounts;
+use crate::index::kept::Kept;
 use crate::index::newest::Newest;
 use crate::index::schema::{facet, Fields};
-use crate::index::{generation, DossierIndex, Generation, IndexError};
+use crate::index::{generation, DossierIndex, IndexError};
 use crate::item::ItemKind;
 use crate::query;
 use crate::registry::Registry;
@@ -186,9 +187,10 @@ pub struct Stats {
     counts: HashMap<String, u64>,
 }
 
-/// The last counted [`Stats`]. Segment ids are unique across indexes, so one slot
-/// serves any index; a process serving one index counts once per commit.
-static LAST_STATS: Mutex<Option<(Generation, Arc<Stats>)>> = Mutex::new(None);
+/// The last counted [`Stats`] (see [`crate::index::kept`]). Segment ids are unique
+/// across indexes, so one slot serves any index; a process serving one index counts
+/// once per commit. The counts do not depend on the registry.
+static LAST_STATS: Kept<(), Arc<Stats>> = Kept::new(1);
 
 impl Stats {
     /// Counts from the index, in one facet pass over the co-occurrence scope.
@@ -205,18 +207,11 @@ impl Stats {
     /// by the others until a commit.
     pub fn cached(index: &DossierIndex, searcher: &Searcher) -> Result<Arc<Stats>, IndexError> {
         let generation = generation(searcher);
-        if let Some((counted, stats)) = LAST_STATS
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-        {
-            if *counted == generation {
-                return Ok(Arc::clone(stats));
-            }
+        if let Some(stats) = LAST_STATS.get(&generation, 0, &()) {
+            return Ok(stats);
         }
         let stats = Arc::new(Stats::load(index, searcher)?);
-        *LAST_STATS.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some((generation, Arc::clone(&stats)));
+        LAST_STATS.put(generation, 0, (), Arc::clone(&stats));
         Ok(stats)
     }
 

@@ -225,14 +225,19 @@ struct Unit<'a> {
 
 /// Groups files into units: each brief with the entries migrated from it.
 fn group_units(files: Vec<Member<'_>>) -> Result<Vec<Unit<'_>>, CorpusError> {
+    let origins = files
+        .iter()
+        .map(|member| corpus::identify(member.path()))
+        .collect::<Result<Vec<_>, _>>()?;
     let briefs: BTreeSet<String> = files
         .iter()
-        .filter(|member| matches!(corpus::identify(member.path()), Ok(Origin::Brief(_))))
-        .map(|member| member.path().to_string())
+        .zip(&origins)
+        .filter(|(_, origin)| matches!(origin, Origin::Brief(_)))
+        .map(|(member, _)| member.path().to_string())
         .collect();
     let mut units: BTreeMap<String, Vec<Member>> = BTreeMap::new();
-    for member in files {
-        let key = match corpus::identify(member.path())? {
+    for (member, origin) in files.into_iter().zip(origins) {
+        let key = match origin {
             Origin::Brief(_) => member.path().to_string(),
             Origin::Entry { .. } => {
                 unit_of(member.load()?.as_ref(), |brief| briefs.contains(brief))

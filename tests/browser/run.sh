@@ -5,8 +5,8 @@
 #
 #   bash tests/browser/run.sh            (from anywhere; exits 0 when every check holds)
 #
-# Installs Debian's chromium when it is missing (root, as on the project's
-# machines). DOSSIER_CORPUS overrides the corpus folder; CARGO_TARGET_DIR is honoured.
+# Installs Debian's chromium when it is missing (as root, or through sudo).
+# DOSSIER_CORPUS overrides the corpus folder; CARGO_TARGET_DIR is honoured.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,9 +14,10 @@ corpus=${DOSSIER_CORPUS:-$root/../shared/corpus/ctipilot}
 
 if ! command -v chromium >/dev/null 2>&1; then
   echo "browser check: installing Debian's chromium"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq chromium >/dev/null 2>&1 \
-    || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 \
+    || { $SUDO apt-get update -qq \
+         && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 fi
 
 (cd "$root" && cargo build --quiet --bin dossier)
