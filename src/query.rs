@@ -203,6 +203,15 @@ impl ParsedQuery {
         self.clauses.is_empty()
     }
 
+    /// `true` when some clause must match: the text query then matches only
+    /// documents with searchable text (items and brief-level texts, never a stored
+    /// source file), so it needs no filter to keep files out.
+    pub fn requires_text(&self) -> bool {
+        self.clauses
+            .iter()
+            .any(|clause| !matches!(clause, Clause::Not(_)))
+    }
+
     /// The Tantivy query for the text part.
     pub fn to_query(&self, fields: &Fields) -> Box<dyn Query> {
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();

@@ -173,8 +173,10 @@ fn entity_counts(
     searcher: &Searcher,
     query: &dyn Query,
 ) -> Result<(usize, BTreeMap<String, u64>), IndexError> {
+    let facets =
+        FacetCounts::new(searcher, &[facet::ENTITY]).map_err(|error| index.error(error))?;
     let (total, mut counts) = searcher
-        .search(query, &(Count, FacetCounts::new(&[facet::ENTITY])))
+        .search(query, &(Count, facets))
         .map_err(|error| index.error(error))?;
     Ok((total, counts.pop().unwrap_or_default()))
 }

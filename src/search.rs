@@ -234,6 +234,7 @@ pub fn search(
         registry,
         request,
         text_query.as_ref().map(|q| q.box_clone()),
+        parsed.requires_text(),
     );
     let sort = request.sort.unwrap_or(if parsed.is_empty() {
         Sort::Date
@@ -253,11 +254,21 @@ pub fn search(
         None => None,
     };
 
-    let mut hits = Vec::with_capacity(page.len());
-    for (score, address) in page {
-        let item = item_at(index, &searcher, address)?;
-        hits.push(hit(item, score, snippets.as_ref()));
-    }
+    // Reading a hit's stored item and cutting its snippet are independent of the
+    // other hits: they run on the index's search threads, in page order.
+    let hits = index
+        .tantivy()
+        .search_executor()
+        .map(
+            |(score, address)| {
+                let item = item_at(index, &searcher, address);
+                Ok(item.map(|item| hit(item, score, snippets.as_ref())))
+            },
+            page.into_iter(),
+        )
+        .map_err(|error| index.error(error))?
+        .into_iter()
+        .collect::<Result<Vec<Hit>, IndexError>>()?;
     Ok(SearchResponse {
         query: request.query.clone(),
         total,
@@ -270,19 +281,22 @@ pub fn search(
 }
 
 /// The text query (or every document) restricted by the request's filters.
+/// `text_scoped` says the text query already keeps stored files out: the scope
+/// filter, an intersection with every searchable document, is then left out.
 fn filtered_query(
     index: &DossierIndex,
     registry: Option<&Registry>,
     request: &SearchRequest,
     text: Option<Box<dyn Query>>,
+    text_scoped: bool,
 ) -> Box<dyn Query> {
     let fields = index.fields();
-    let scope = if request.items_only || !request.entities.is_empty() {
-        query::items_only(fields)
-    } else {
-        query::searchable(fields)
-    };
-    let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![filter(scope)];
+    let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if request.items_only || !request.entities.is_empty() {
+        parts.push(filter(query::items_only(fields)));
+    } else if !text_scoped {
+        parts.push(filter(query::searchable(fields)));
+    }
     if let Some(text) = text {
         parts.push((Occur::Must, text));
     }
@@ -359,9 +373,9 @@ fn collect(
     request: &SearchRequest,
     sort: Sort,
 ) -> Result<(Page, usize, Counts), SearchError> {
-    let facets = FacetCounts::new(&COUNTED);
-    let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
     let error = |error| SearchError::Index(index.error(error));
+    let facets = FacetCounts::new(searcher, &COUNTED).map_err(error)?;
+    let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
     match sort {
         Sort::Relevance => searcher
             .search(query, &(top.order_by_score(), Count, facets))

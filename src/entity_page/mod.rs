@@ -677,12 +677,11 @@ pub fn list_entities(
 
 /// Items per entity key over all items: one facet pass.
 fn item_counts(index: &DossierIndex) -> Result<BTreeMap<String, u64>, IndexError> {
-    let mut counts = index
-        .searcher()
-        .search(
-            query::items_only(index.fields()).as_ref(),
-            &FacetCounts::new(&[facet::ENTITY]),
-        )
+    let searcher = index.searcher();
+    let facets =
+        FacetCounts::new(&searcher, &[facet::ENTITY]).map_err(|error| index.error(error))?;
+    let mut counts = searcher
+        .search(query::items_only(index.fields()).as_ref(), &facets)
         .map_err(|error| index.error(error))?;
     Ok(counts.pop().unwrap_or_default())
 }

@@ -32,7 +32,7 @@ const INNER_SEPARATORS: &[char] = &['.', ':', '_', '\'', '\u{2019}', ','];
 
 /// The analyzer: identifier-aware tokenizer, lower case, ASCII folding.
 pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(IdentifierTokenizer)
+    TextAnalyzer::builder(IdentifierTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -40,76 +40,93 @@ pub fn analyzer() -> TextAnalyzer {
 }
 
 /// Splits text into words and identifiers; see the module doc.
+///
+/// The tokenizer keeps its buffers between texts: Tantivy calls it once per field
+/// value, and allocating a string per token and a vector per word was most of the
+/// analyzer's cost (in indexing and in snippets alike).
 #[derive(Debug, Clone, Default)]
-pub struct IdentifierTokenizer;
-
-/// Tokens computed up front, handed out one by one.
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
+pub struct IdentifierTokenizer {
+    spans: Vec<Span>,
+    scratch: Scratch,
 }
 
-impl TokenStream for VecTokenStream {
+/// One token to emit: a byte range of the text at a position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: usize,
+    end: usize,
+    position: usize,
+}
+
+/// Reused buffers of one run: its words, their parts, and where each word's parts end.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    words: Vec<(usize, usize)>,
+    parts: Vec<(usize, usize)>,
+    part_ends: Vec<usize>,
+}
+
+/// The spans of one text, handed out as tokens through one reused [`Token`].
+pub struct SpanTokenStream<'a> {
+    text: &'a str,
+    spans: &'a [Span],
+    next: usize,
+    token: Token,
+}
+
+impl TokenStream for SpanTokenStream<'_> {
     fn advance(&mut self) -> bool {
+        let Some(span) = self.spans.get(self.next) else {
+            return false;
+        };
         self.next += 1;
-        self.next <= self.tokens.len()
+        self.token.text.clear();
+        self.token.text.push_str(&self.text[span.start..span.end]);
+        self.token.offset_from = span.start;
+        self.token.offset_to = span.end;
+        self.token.position = span.position;
+        self.token.position_length = 1;
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 
 impl Tokenizer for IdentifierTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = SpanTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream {
-            tokens: tokenize(text),
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanTokenStream<'a> {
+        spans(text, &mut self.spans, &mut self.scratch);
+        SpanTokenStream {
+            text,
+            spans: &self.spans,
             next: 0,
+            token: Token::default(),
         }
     }
 }
 
-/// A run of words joined by hyphens, with the byte ranges of its parts.
-struct Run {
-    start: usize,
-    end: usize,
-    /// Byte ranges of the UAX #29 words.
-    words: Vec<(usize, usize)>,
-}
-
-fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
+/// Fills `spans` with the tokens of `text`. A *run* is words joined by hyphens
+/// (`CVE-2026-31431`); each run is emitted once its last word is known.
+fn spans(text: &str, spans: &mut Vec<Span>, scratch: &mut Scratch) {
+    spans.clear();
+    scratch.words.clear();
     let mut position = 0;
-    for run in runs(text) {
-        position = emit_run(text, &run, position, &mut tokens);
-    }
-    tokens
-}
-
-fn runs(text: &str) -> Vec<Run> {
-    let mut runs: Vec<Run> = Vec::new();
     let mut after_word = false;
     let mut after_joiner = false;
     segments(text, |offset, segment| {
-        let end = offset + segment.len();
         if segment.chars().any(char::is_alphanumeric) {
-            match runs.last_mut().filter(|_| after_joiner) {
-                Some(run) => {
-                    run.end = end;
-                    run.words.push((offset, end));
-                }
-                None => runs.push(Run {
-                    start: offset,
-                    end,
-                    words: vec![(offset, end)],
-                }),
+            if !after_joiner && !scratch.words.is_empty() {
+                position = emit_run(text, position, spans, scratch);
+                scratch.words.clear();
             }
+            scratch.words.push((offset, offset + segment.len()));
             after_word = true;
             after_joiner = false;
         } else {
@@ -118,33 +135,49 @@ fn runs(text: &str) -> Vec<Run> {
             after_word = false;
         }
     });
-    runs
+    if !scratch.words.is_empty() {
+        emit_run(text, position, spans, scratch);
+    }
 }
 
-/// Emits the compounds and parts of one run; returns the next free position.
-fn emit_run(text: &str, run: &Run, mut position: usize, tokens: &mut Vec<Token>) -> usize {
-    let parts: Vec<Vec<(usize, usize)>> = run
-        .words
-        .iter()
-        .map(|&(start, end)| split_inner(text, start, end))
-        .collect();
-    let part_count: usize = parts.iter().map(Vec::len).sum();
-
-    if part_count > 1 {
-        push(tokens, text, run.start, run.end, position);
+/// Emits the compounds and parts of the run in `scratch.words`; returns the next
+/// free position.
+fn emit_run(
+    text: &str,
+    mut position: usize,
+    spans: &mut Vec<Span>,
+    scratch: &mut Scratch,
+) -> usize {
+    let Scratch {
+        words,
+        parts,
+        part_ends,
+    } = scratch;
+    parts.clear();
+    part_ends.clear();
+    for &(start, end) in words.iter() {
+        split_inner(text, start, end, parts);
+        part_ends.push(parts.len());
     }
-    for (word_at, word_parts) in parts.iter().enumerate() {
-        let (word_start, word_end) = run.words[word_at];
-        if word_parts.len() > 1 && run.words.len() > 1 {
-            push(tokens, text, word_start, word_end, position);
+    let (run_start, run_end) = (words[0].0, words[words.len() - 1].1);
+
+    if parts.len() > 1 {
+        push(spans, run_start, run_end, position);
+    }
+    let mut first_part = 0;
+    for (word_at, &(word_start, word_end)) in words.iter().enumerate() {
+        let word_parts = &parts[first_part..part_ends[word_at]];
+        first_part = part_ends[word_at];
+        if word_parts.len() > 1 && words.len() > 1 {
+            push(spans, word_start, word_end, position);
         }
-        if let Some(cve_end) = cve_at(text, &run.words[word_at..]) {
-            if (word_start, cve_end) != (run.start, run.end) {
-                push(tokens, text, word_start, cve_end, position);
+        if let Some(cve_end) = cve_at(text, &words[word_at..]) {
+            if (word_start, cve_end) != (run_start, run_end) {
+                push(spans, word_start, cve_end, position);
             }
         }
         for &(start, end) in word_parts {
-            push(tokens, text, start, end, position);
+            push(spans, start, end, position);
             position += 1;
         }
     }
@@ -162,9 +195,9 @@ fn cve_at(text: &str, words: &[(usize, usize)]) -> Option<usize> {
     (is_cve && is_digits(year) && year.1 - year.0 == 4 && is_digits(number)).then_some(number.1)
 }
 
-fn split_inner(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+/// Appends the parts of one word, cut at [`INNER_SEPARATORS`].
+fn split_inner(text: &str, start: usize, end: usize, parts: &mut Vec<(usize, usize)>) {
     let word = &text[start..end];
-    let mut parts = Vec::new();
     let mut part_start = None;
     for (offset, ch) in word.char_indices() {
         if INNER_SEPARATORS.contains(&ch) {
@@ -178,25 +211,21 @@ fn split_inner(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     if let Some(from) = part_start {
         parts.push((start + from, end));
     }
-    parts
 }
 
-fn push(tokens: &mut Vec<Token>, text: &str, start: usize, end: usize, position: usize) {
-    let duplicate = tokens
+fn push(spans: &mut Vec<Span>, start: usize, end: usize, position: usize) {
+    let duplicate = spans
         .iter()
         .rev()
-        .take_while(|token| token.position == position)
-        .any(|token| token.offset_from == start && token.offset_to == end);
-    if duplicate {
-        return;
+        .take_while(|span| span.position == position)
+        .any(|span| span.start == start && span.end == end);
+    if !duplicate {
+        spans.push(Span {
+            start,
+            end,
+            position,
+        });
     }
-    tokens.push(Token {
-        offset_from: start,
-        offset_to: end,
-        position,
-        text: text[start..end].to_string(),
-        position_length: 1,
-    });
 }
 
 /// Analyzes `text` and returns (position, term text, byte range) triples.
