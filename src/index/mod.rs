@@ -8,6 +8,7 @@
 pub mod analyzer;
 pub mod facet_counts;
 pub mod kept;
+pub mod merges;
 pub mod newest;
 pub mod ordinals;
 pub mod reader;
@@ -230,14 +231,17 @@ impl DossierIndex {
         &self,
         heap_size_bytes: usize,
     ) -> Result<tantivy::IndexWriter<TantivyDocument>, IndexError> {
-        self.index
+        let writer = self
+            .index
             .writer(heap_size_bytes)
             .map_err(|source| match source {
                 tantivy::TantivyError::LockFailure(..) => IndexError::Busy {
                     dir: self.dir.display().to_string(),
                 },
                 other => tantivy_error(&self.dir, other),
-            })
+            })?;
+        writer.set_merge_policy(Box::new(merges::BoundedMerges::default()));
+        Ok(writer)
     }
 
     /// Reads the manifest; an index without one has an empty manifest.
