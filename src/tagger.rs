@@ -20,9 +20,11 @@ use crate::registry::Registry;
 
 /// Labels this short or shorter are never matched.
 const MIN_LABEL_CHARS: usize = 2;
-/// Largest dictionary compiled to a DFA (about 20 MB at this size); larger ones use
-/// the contiguous NFA.
-const DFA_MAX_LABELS: usize = 20_000;
+/// Largest dictionary compiled to a DFA; larger ones use the contiguous NFA. The
+/// DFA takes about 2.6 KB per label (265 MB and 0.7 s to build at 100,000 labels,
+/// against 0.2 s for the NFA) and searches twice as fast; past this size its memory
+/// would outgrow what a server should spend on tagging.
+const DFA_MAX_LABELS: usize = 150_000;
 /// Labels this long or longer match case-insensitively.
 const CASE_INSENSITIVE_MIN_CHARS: usize = 4;
 
@@ -36,6 +38,7 @@ pub struct TaggerBuilder {
     word_boundaries: bool,
     short_labels_exact_case: bool,
     longest_match: bool,
+    dfa_max_labels: usize,
 }
 
 impl Default for TaggerBuilder {
@@ -45,6 +48,7 @@ impl Default for TaggerBuilder {
             word_boundaries: true,
             short_labels_exact_case: true,
             longest_match: true,
+            dfa_max_labels: DFA_MAX_LABELS,
         }
     }
 }
@@ -104,6 +108,14 @@ impl TaggerBuilder {
         self
     }
 
+    /// Compiles dictionaries of up to `labels` distinct labels to a DFA (default
+    /// 150,000), larger ones to an NFA: the same matches, at twice the speed for
+    /// about 2.6 KB per label.
+    pub fn dfa_max_labels(mut self, labels: usize) -> TaggerBuilder {
+        self.dfa_max_labels = labels;
+        self
+    }
+
     /// Builds the automaton over the registry's live labels.
     pub fn build(&self, registry: &Registry) -> Tagger {
         let mut patterns: Vec<Pattern> = Vec::new();
@@ -136,8 +148,8 @@ impl TaggerBuilder {
         }
 
         // A DFA searches about twice as fast as the default NFA; its memory grows with
-        // states × byte classes, so it is used only up to DFA_MAX_LABELS labels.
-        let kind = (patterns.len() <= DFA_MAX_LABELS).then_some(AhoCorasickKind::DFA);
+        // states × byte classes, so it is used only up to `dfa_max_labels` labels.
+        let kind = (patterns.len() <= self.dfa_max_labels).then_some(AhoCorasickKind::DFA);
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .kind(kind)

@@ -384,3 +384,28 @@ fn ascii_boundary_shortcut_agrees_with_full_segmentation() {
         }
     }
 }
+
+/// The DFA of small dictionaries and the NFA of large ones find the same mentions:
+/// the real registry over every real brief, compiled both ways.
+#[test]
+fn dfa_and_nfa_tag_alike() {
+    let corpus =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(crate::settings::DEFAULT_CORPUS);
+    let registry = Registry::load(&corpus.join("entities/registry.yaml")).unwrap();
+    let dfa = TaggerBuilder::shipped().build(&registry);
+    let nfa = TaggerBuilder::shipped().dfa_max_labels(0).build(&registry);
+    let mut briefs = 0;
+    let mut mentions = 0;
+    for entry in std::fs::read_dir(corpus.join("briefs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|ext| ext == "md") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let found = spans(&dfa, &text);
+            assert_eq!(found, spans(&nfa, &text), "{}", path.display());
+            briefs += 1;
+            mentions += found.len();
+        }
+    }
+    assert_eq!(briefs, 7);
+    assert_eq!(mentions, 625);
+}
