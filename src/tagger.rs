@@ -10,6 +10,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use std::borrow::Cow;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
@@ -152,6 +154,7 @@ impl TaggerBuilder {
         let kind = (patterns.len() <= self.dfa_max_labels).then_some(AhoCorasickKind::DFA);
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
             .kind(kind)
             .build(patterns.iter().map(|pattern| pattern.folded.as_bytes()))
             .expect("label patterns are plain strings well under the automaton's size limits");
@@ -258,7 +261,7 @@ impl Tagger {
         let mut pending: Vec<(usize, Candidate)> = Vec::new();
         let mut named_mid_sentence: HashSet<usize> = HashSet::new();
 
-        for found in self.automaton.find_overlapping_iter(folded.text.as_str()) {
+        for found in self.automaton.find_overlapping_iter(folded.text.as_ref()) {
             let (start, end) = folded.original(found.start(), found.end(), text.len());
             let bounded = boundaries.is_start(start) && boundaries.is_end(text, end);
             if self.word_boundaries && !bounded {
@@ -386,24 +389,26 @@ fn digits(bytes: &[u8], from: usize) -> usize {
     })
 }
 
-/// Text folded to lower case, with a map from folded byte offsets to original ones.
-struct Folded {
-    text: String,
-    /// `None` when folding kept every byte in place (ASCII text).
+/// Text folded to lower case for the automaton, with a map from folded byte
+/// offsets to original ones. The automaton matches ASCII letters in either case, so
+/// only non-ASCII characters are folded here: most texts are used as they are.
+struct Folded<'t> {
+    text: Cow<'t, str>,
+    /// `None` when folding kept every byte in place.
     to_original: Option<Vec<usize>>,
 }
 
-impl Folded {
-    fn new(text: &str) -> Folded {
-        // Lower-case the ASCII letters in one pass over the bytes, then fix the few
-        // non-ASCII characters whose lower case differs. Dashes, quotes and most
-        // accented lower-case letters are left as they are; an upper-case letter
-        // whose lower case has another length needs an offset map.
-        let mut folded = text.to_ascii_lowercase();
+impl<'t> Folded<'t> {
+    fn new(text: &'t str) -> Folded<'t> {
+        // A copy is made at the first non-ASCII character whose lower case differs
+        // (dashes, quotes and most accented lower-case letters are left as they
+        // are); an upper-case letter whose lower case has another length needs an
+        // offset map.
+        let mut folded = Cow::Borrowed(text);
         let bytes = text.as_bytes();
         let mut at = 0;
-        while let Some(found) = bytes[at..].iter().position(|byte| !byte.is_ascii()) {
-            at += found;
+        while let Some(found) = next_non_ascii(bytes, at) {
+            at = found;
             let Some(ch) = text[at..].chars().next() else {
                 break;
             };
@@ -412,7 +417,9 @@ impl Folded {
                 (1, Some(same)) if same == ch => {}
                 (1, Some(other)) if other.len_utf8() == ch.len_utf8() => {
                     let mut buffer = [0; 4];
-                    folded.replace_range(at..at + ch.len_utf8(), other.encode_utf8(&mut buffer));
+                    folded
+                        .to_mut()
+                        .replace_range(at..at + ch.len_utf8(), other.encode_utf8(&mut buffer));
                 }
                 _ => return Folded::mapped(text),
             }
@@ -425,7 +432,7 @@ impl Folded {
     }
 
     /// Folds a text whose lower case moves offsets, keeping the map back.
-    fn mapped(text: &str) -> Folded {
+    fn mapped(text: &str) -> Folded<'t> {
         let mut folded = String::with_capacity(text.len());
         let mut map = Vec::with_capacity(text.len() + 1);
         for (offset, ch) in text.char_indices() {
@@ -436,7 +443,7 @@ impl Folded {
         }
         map.push(text.len());
         Folded {
-            text: folded,
+            text: Cow::Owned(folded),
             to_original: Some(map),
         }
     }
@@ -458,35 +465,58 @@ impl Folded {
     }
 }
 
+/// The offset of the first non-ASCII byte at or after `from`, skipping ASCII
+/// 32 bytes at a time (the byte-by-byte scan was a tenth of tagging).
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 32) {
+        if !chunk.is_ascii() {
+            break;
+        }
+        at += 32;
+    }
+    bytes[at..]
+        .iter()
+        .position(|byte| !byte.is_ascii())
+        .map(|found| at + found)
+}
+
 /// Unicode word boundaries (UAX #29) of a text.
 struct Boundaries<'t> {
     text: &'t str,
-    /// Sorted boundary offsets, computed on first use: most texts of a large
-    /// corpus have no candidate at all and never need them.
-    at: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'t> Boundaries<'t> {
     fn new(text: &'t str) -> Boundaries<'t> {
-        Boundaries {
-            text,
-            at: std::cell::OnceCell::new(),
-        }
+        Boundaries { text }
     }
 
+    /// Whether `offset` is a word boundary. The two bytes around it decide most
+    /// offsets; otherwise only the stretch between the ASCII whitespace around it
+    /// is segmented, since whitespace always separates words (see
+    /// [`crate::index::words`]), rather than the whole text ("Akira's" in a long
+    /// body made the whole body segmented).
     fn contains(&self, offset: usize) -> bool {
-        if let Some(known) = ascii_boundary(self.text.as_bytes(), offset) {
+        let bytes = self.text.as_bytes();
+        if let Some(known) = ascii_boundary(bytes, offset) {
             return known;
         }
-        let at = self.at.get_or_init(|| {
-            // Segment starts; whitespace runs may come whole, and no label starts
-            // or ends inside one.
-            let mut at = Vec::new();
-            segments(self.text, |offset, _| at.push(offset));
-            at.push(self.text.len());
-            at
+        let start = bytes[..offset]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(0, |at| at + 1);
+        let end = bytes[offset..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(bytes.len(), |length| offset + length);
+        if offset == start || offset == end {
+            return true;
+        }
+        let mut found = false;
+        segments(&self.text[start..end], |at, _| {
+            found |= start + at == offset
         });
-        at.binary_search(&offset).is_ok()
+        found
     }
 
     fn is_start(&self, offset: usize) -> bool {

@@ -409,3 +409,45 @@ fn dfa_and_nfa_tag_alike() {
     assert_eq!(briefs, 7);
     assert_eq!(mentions, 625);
 }
+
+/// Deciding a boundary from the stretch between whitespace around it gives what
+/// segmenting the whole text gives, at every offset a label could start or end at
+/// (not inside a whitespace run, which no trimmed label touches).
+#[test]
+fn local_boundaries_agree_with_whole_text_segments() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(crate::settings::DEFAULT_CORPUS)
+        .join("briefs/2026-06-22.md");
+    let mut texts = vec![
+        "Akira's 2.4.66 T1566.004 actor:apt42 ;x; ,y, 'z' \u{2019}s é-a a\u{301}b “Qilin”—Akira"
+            .to_string(),
+        "Sécurité: l'ANSSI (FR) a.b 3,5 it's\u{a0}x\u{2009}y 日本語 Kimsuky’s".to_string(),
+    ];
+    texts.extend(std::fs::read_to_string(corpus).ok());
+    for text in &texts {
+        let mut whole = std::collections::BTreeSet::new();
+        segments(text, |offset, _| {
+            whole.insert(offset);
+        });
+        whole.insert(text.len());
+        let boundaries = Boundaries::new(text);
+        let bytes = text.as_bytes();
+        for offset in (0..=text.len()).filter(|&at| text.is_char_boundary(at)) {
+            let in_blank = offset > 0
+                && offset < bytes.len()
+                && bytes[offset - 1].is_ascii_whitespace()
+                && bytes[offset].is_ascii_whitespace();
+            if !in_blank {
+                assert_eq!(
+                    boundaries.contains(offset),
+                    whole.contains(&offset),
+                    "offset {offset} of {:?}",
+                    &text[offset.saturating_sub(12)..]
+                        .chars()
+                        .take(24)
+                        .collect::<String>()
+                );
+            }
+        }
+    }
+}
