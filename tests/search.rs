@@ -201,6 +201,11 @@ fn empty_query_lists_newest_first_with_facets() {
         months,
         ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]
     );
+    // Stored source files carry section and month `file` (see `file_document`):
+    // no count ever shows them.
+    let sections: u64 = all.facets.section.iter().map(|facet| facet.count).sum();
+    assert_eq!(sections, 230);
+    assert!(all.facets.section.iter().all(|facet| facet.value != "file"));
 }
 
 #[test]
