@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Cardinality, Column, ColumnValues};
 use tantivy::fastfield::FacetReader;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyError};
@@ -117,8 +118,17 @@ impl FacetCounts {
 
 /// One segment's counts, by segment ordinal, per field.
 pub struct FacetCountsSegment {
-    fields: Vec<(FacetReader, OrdinalCounts)>,
+    fields: Vec<Counted>,
     shared: Vec<Vec<u32>>,
+}
+
+/// One field's ordinal column in one segment, and its counts.
+struct Counted {
+    ords: Column<u64>,
+    /// Every document has exactly one value (section, month): the value is read
+    /// straight from the column, without the range lookup of multi-valued ones.
+    full: bool,
+    counts: OrdinalCounts,
 }
 
 impl Collector for FacetCounts {
@@ -147,9 +157,15 @@ impl Collector for FacetCounts {
             .fields
             .iter()
             .map(|name| {
-                let facets = reader.facet_reader(name)?;
-                let counts = OrdinalCounts::new(facets.num_facets());
-                Ok((facets, counts))
+                let column = reader.fast_fields().str(name)?.ok_or_else(|| {
+                    TantivyError::InternalError(format!("no facet column `{name}`"))
+                })?;
+                let ords = column.ords().clone();
+                Ok(Counted {
+                    full: ords.get_cardinality() == Cardinality::Full,
+                    counts: OrdinalCounts::new(column.num_terms()),
+                    ords,
+                })
             })
             .collect::<tantivy::Result<_>>()?;
         Ok(FacetCountsSegment { fields, shared })
@@ -195,9 +211,13 @@ impl SegmentCollector for FacetCountsSegment {
     type Fruit = Vec<Vec<(u32, u64)>>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for (facets, counts) in &mut self.fields {
-            for ord in facets.facet_ords(doc) {
-                counts.add(ord);
+        for field in &mut self.fields {
+            if field.full {
+                field.counts.add(field.ords.values.get_val(doc));
+            } else {
+                for ord in field.ords.values_for_doc(doc) {
+                    field.counts.add(ord);
+                }
             }
         }
     }
@@ -206,7 +226,8 @@ impl SegmentCollector for FacetCountsSegment {
         self.fields
             .iter()
             .zip(&self.shared)
-            .map(|((_, counts), shared)| {
+            .map(|(field, shared)| {
+                let counts = &field.counts;
                 counts
                     .counted()
                     .into_iter()
