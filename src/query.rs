@@ -203,17 +203,8 @@ impl ParsedQuery {
         self.clauses.is_empty()
     }
 
-    /// `true` when some clause must match: the text query then matches only
-    /// documents with searchable text (items and brief-level texts, never a stored
-    /// source file), so it needs no filter to keep files out.
-    pub fn requires_text(&self) -> bool {
-        self.clauses
-            .iter()
-            .any(|clause| !matches!(clause, Clause::Not(_)))
-    }
-
     /// The Tantivy query for the text part.
-    pub fn to_query(&self, fields: &Fields) -> Box<dyn Query> {
+    pub fn to_query(&self, fields: &Fields) -> TextQuery {
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for clause in &self.clauses {
             match clause {
@@ -229,11 +220,27 @@ impl ParsedQuery {
                 }
             }
         }
-        if parts.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+        let requires_text = parts.iter().any(|(occur, _)| *occur == Occur::Must);
+        if !requires_text {
             parts.push((Occur::Must, Box::new(AllQuery)));
         }
-        Box::new(BooleanQuery::new(parts))
+        TextQuery {
+            query: Box::new(BooleanQuery::new(parts)),
+            requires_text,
+        }
     }
+}
+
+/// The query of a text, and what it can match.
+pub struct TextQuery {
+    /// The Tantivy query.
+    pub query: Box<dyn Query>,
+    /// `true` when some clause must match: the query then matches only documents
+    /// with searchable text (items and brief-level texts, never a stored source
+    /// file), so it needs no filter to keep files out. `false` when only
+    /// exclusions are left (`-akira`, or a phrase of punctuation that searches
+    /// nothing): the query then starts from every document.
+    pub requires_text: bool,
 }
 
 fn clause_query(clause: &Clause, fields: &Fields) -> Option<Box<dyn Query>> {

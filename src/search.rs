@@ -228,13 +228,15 @@ pub fn search(
     validate(request)?;
     let parsed = query::parse(&request.query)?;
     let fields = index.fields();
-    let text_query = (!parsed.is_empty()).then(|| parsed.to_query(fields));
+    let text = (!parsed.is_empty()).then(|| parsed.to_query(fields));
+    let requires_text = text.as_ref().is_some_and(|text| text.requires_text);
+    let text_query = text.map(|text| text.query);
     let filtered = filtered_query(
         index,
         registry,
         request,
         text_query.as_ref().map(|q| q.box_clone()),
-        parsed.requires_text(),
+        requires_text,
     );
     let sort = request.sort.unwrap_or(if parsed.is_empty() {
         Sort::Date

@@ -289,6 +289,31 @@ fn pasted_punctuation_still_searches() {
     assert!(query("CVE-2026-0300 - PAN-OS", 5).total > 0);
 }
 
+/// A phrase of punctuation searches nothing; what is left of the query must still
+/// keep the stored source files out (they were counted, and read as items).
+#[test]
+fn regression_a_punctuation_phrase_keeps_files_out() {
+    for text in ["\"--\"", "\"?\"", "\"--\" -akira", "\".\" OR \"-\""] {
+        for sort in [Sort::Relevance, Sort::Date] {
+            let response = run(SearchRequest {
+                query: text.to_string(),
+                sort: Some(sort),
+                limit: 5,
+                ..SearchRequest::default()
+            });
+            let sections: u64 = response.facets.section.iter().map(|f| f.count).sum();
+            assert_eq!(sections as usize, response.total, "{text}");
+            assert!(
+                response.facets.section.iter().all(|f| f.value != "file"),
+                "{text}"
+            );
+            if !text.contains("akira") {
+                assert_eq!(response.total, 230, "{text}: every item and brief text");
+            }
+        }
+    }
+}
+
 #[test]
 fn regression_stored_files_are_not_items() {
     let found = dossier::index::reader::item_by_id(common::index(), "file:briefs/2026-05-06.md");
