@@ -112,7 +112,9 @@ pub struct FactsSegment {
     briefs: OrdinalCounts,
     sections: OrdinalCounts,
     cooccurring: OrdinalCounts,
-    shared: HashMap<u64, NewestInSegment>,
+    /// By entity ordinal: a segment has a few hundred, and a slot per ordinal
+    /// costs less than hashing every item's entities.
+    shared: Vec<Option<NewestInSegment>>,
     cited: HashMap<u64, (u64, NewestInSegment)>,
     newest: NewestInSegment,
 }
@@ -158,7 +160,9 @@ impl Collector for FactsCollector {
             briefs: OrdinalCounts::new(brief.as_ref().map_or(0, |b| b.num_terms())),
             sections: OrdinalCounts::new(section.num_facets()),
             cooccurring: OrdinalCounts::new(entity.num_facets()),
-            shared: HashMap::new(),
+            shared: std::iter::repeat_with(|| None)
+                .take(entity.num_facets())
+                .collect(),
             cited: HashMap::new(),
             newest: NewestInSegment::new(self.window),
             columns: Columns {
@@ -312,10 +316,10 @@ impl SegmentCollector for FactsSegment {
             for ord in columns.entity.facet_ords(doc) {
                 self.cooccurring.add(ord);
                 let evidence = self.evidence;
-                self.shared
-                    .entry(ord)
-                    .or_insert_with(|| NewestInSegment::new(evidence))
-                    .offer(key);
+                if let Some(slot) = self.shared.get_mut(ord as usize) {
+                    slot.get_or_insert_with(|| NewestInSegment::new(evidence))
+                        .offer(key);
+                }
             }
         }
         if let Some(cites) = &columns.cites {
@@ -345,7 +349,11 @@ impl SegmentCollector for FactsSegment {
             .into_iter()
             .zip(&linked)
             .map(|(key, ord)| {
-                let kept = self.shared.remove(ord).map(NewestInSegment::into_sorted);
+                let kept = self
+                    .shared
+                    .get_mut(*ord as usize)
+                    .and_then(Option::take)
+                    .map(NewestInSegment::into_sorted);
                 (key, self.cooccurring.count(*ord), kept.unwrap_or_default())
             })
             .collect();
