@@ -19,10 +19,11 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
-use tantivy::collector::FacetCollector;
 
 use dossier::corpus::{self, SourceFile};
 use dossier::entity_page::{self, Window};
+use dossier::index::facet_counts::FacetCounts;
+use dossier::index::schema::facet;
 use dossier::index::DossierIndex;
 use dossier::item::Level;
 use dossier::query;
@@ -263,12 +264,12 @@ fn entity_bench(index_dir: &Path, runs: usize) -> Result<Value> {
     let (index, registry) = open(index_dir)?;
     let registry = registry.context("the index has no registry in its manifest")?;
     let searcher = index.searcher();
-    let mut collector = FacetCollector::for_field("entity");
-    collector.add_facet("/entity");
-    let counts = searcher.search(query::items_only(index.fields()).as_ref(), &collector)?;
+    let facets = FacetCounts::new(&searcher, &[facet::ENTITY])?;
+    let counts = searcher.search(query::items_only(index.fields()).as_ref(), &facets)?;
     let mut keys: Vec<(u64, String)> = counts
-        .get("/entity")
-        .map(|(facet, count)| (count, search::facet_leaf(facet)))
+        .into_iter()
+        .flatten()
+        .map(|(key, count)| (count, key))
         .filter(|(_, key)| registry.get(key).is_some())
         .collect();
     keys.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));

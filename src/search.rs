@@ -430,15 +430,6 @@ fn facet_lists(counts: &[BTreeMap<String, u64>], registry: Option<&Registry>) ->
     }
 }
 
-/// The last path segment of a facet (`/entity/actor:apt42` -> `actor:apt42`).
-pub fn facet_leaf(facet: &tantivy::schema::Facet) -> String {
-    facet
-        .to_path()
-        .last()
-        .map(|leaf| leaf.to_string())
-        .unwrap_or_default()
-}
-
 fn hit(item: Item, score: f32, snippets: Option<&SnippetGenerator>) -> Hit {
     let snippet = snippets
         .map(|generator| generator.snippet(&item.body))

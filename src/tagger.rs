@@ -8,9 +8,8 @@
 //! shorter match when a longer candidate at the same place fails its boundary check,
 //! which the automaton's own leftmost-longest mode cannot do.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
-
 use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Serialize;

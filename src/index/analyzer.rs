@@ -1,13 +1,14 @@
 //! The text analyzer shared by indexing and querying.
 //!
-//! Words come from Unicode word segmentation (UAX #29, see [`super::words`]). Identifiers are kept whole
-//! *and* split: `CVE-2026-31431` yields the compound token `cve-2026-31431` followed
-//! by `cve`, `2026`, `31431`; `cert.ssi.gouv.fr` yields itself and its labels. A
-//! query for the compound is then an exact term lookup (no other CVE can match),
-//! while a query for a part still finds the document. Tokens are lower-cased,
-//! and accents folded (`Sécurisés` -> `securises`). There is no stemming: briefs
-//! are dense with acronyms and names ("ANTS" the agency is not "Velvet Ant"), and an
-//! analyst searching them expects the word typed, not its stem.
+//! Words come from Unicode word segmentation (UAX #29, see [`super::words`]).
+//! Identifiers are kept whole *and* split: `CVE-2026-31431` yields the compound
+//! token `cve-2026-31431` followed by `cve`, `2026`, `31431`; `cert.ssi.gouv.fr`
+//! yields itself and its labels. A query for the compound is then an exact term
+//! lookup (no other CVE can match), while a query for a part still finds the
+//! document. Tokens are lower-cased, and accents folded (`Sécurisés` ->
+//! `securises`). There is no stemming: briefs are dense with acronyms and names
+//! ("ANTS" the agency is not "Velvet Ant"), and an analyst searching them expects
+//! the word typed, not its stem.
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer,

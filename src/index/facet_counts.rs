@@ -29,7 +29,7 @@ pub struct FacetValues {
     /// Per field, its leaves in order: a leaf's place here is its shared ordinal.
     leaves: Vec<Vec<String>>,
     /// Per segment, per field: the shared ordinal of each segment ordinal.
-    segments: HashMap<SegmentId, Vec<Vec<u32>>>,
+    segments: HashMap<SegmentId, Arc<[Vec<u32>]>>,
 }
 
 /// The values of the last generations searched, by field list.
@@ -71,12 +71,12 @@ impl FacetValues {
         let segments = per_segment
             .iter()
             .map(|(id, segment)| {
-                let shared = segment
+                let shared: Vec<Vec<u32>> = segment
                     .iter()
                     .zip(&leaves)
                     .map(|(local, all)| local.iter().map(|leaf| place(all, leaf)).collect())
                     .collect();
-                (*id, shared)
+                (*id, Arc::from(shared))
             })
             .collect();
         Ok(FacetValues {
@@ -119,7 +119,7 @@ impl FacetCounts {
 /// One segment's counts, by segment ordinal, per field.
 pub struct FacetCountsSegment {
     fields: Vec<Counted>,
-    shared: Vec<Vec<u32>>,
+    shared: Arc<[Vec<u32>]>,
 }
 
 /// One field's ordinal column in one segment, and its counts.
@@ -225,7 +225,7 @@ impl SegmentCollector for FacetCountsSegment {
     fn harvest(self) -> Vec<Vec<(u32, u64)>> {
         self.fields
             .iter()
-            .zip(&self.shared)
+            .zip(self.shared.iter())
             .map(|(field, shared)| {
                 let counts = &field.counts;
                 counts

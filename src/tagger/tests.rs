@@ -353,20 +353,28 @@ fn test_item(title: &str) -> crate::item::Item {
     }
 }
 
+/// The development corpus folder.
+fn corpus() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(crate::settings::DEFAULT_CORPUS)
+}
+
+/// A real daily brief, whole.
+fn real_brief() -> String {
+    std::fs::read_to_string(corpus().join("briefs/2026-06-22.md"))
+        .expect("the development corpus lies beside the project")
+}
+
 /// The two-byte shortcut for word boundaries must agree with segmenting the whole
 /// text, at every offset it decides, on real briefs and on punctuation-dense text.
 #[test]
 fn ascii_boundary_shortcut_agrees_with_full_segmentation() {
     use unicode_segmentation::UnicodeSegmentation;
-    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(crate::settings::DEFAULT_CORPUS)
-        .join("briefs/2026-06-22.md");
-    let mut texts = vec![
+    let texts = [
         "a.b 3,5 it's a:b x_y CVE-2026-1 \"q\" (p) [r] {s} a\r\nb  c\td-e/f".to_string(),
         "Akira's 2.4.66 T1566.004 actor:apt42 ;x; ,y, 'z' \u{2019}s é-a a\u{301}b".to_string(),
         (0u8..128).map(char::from).collect::<String>(),
+        real_brief(),
     ];
-    texts.extend(std::fs::read_to_string(corpus).ok());
     for text in &texts {
         let full: std::collections::BTreeSet<usize> = text
             .split_word_bound_indices()
@@ -389,8 +397,7 @@ fn ascii_boundary_shortcut_agrees_with_full_segmentation() {
 /// the real registry over every real brief, compiled both ways.
 #[test]
 fn dfa_and_nfa_tag_alike() {
-    let corpus =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(crate::settings::DEFAULT_CORPUS);
+    let corpus = corpus();
     let registry = Registry::load(&corpus.join("entities/registry.yaml")).unwrap();
     let dfa = TaggerBuilder::shipped().build(&registry);
     let nfa = TaggerBuilder::shipped().dfa_max_labels(0).build(&registry);
@@ -415,15 +422,12 @@ fn dfa_and_nfa_tag_alike() {
 /// (not inside a whitespace run, which no trimmed label touches).
 #[test]
 fn local_boundaries_agree_with_whole_text_segments() {
-    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(crate::settings::DEFAULT_CORPUS)
-        .join("briefs/2026-06-22.md");
-    let mut texts = vec![
+    let texts = [
         "Akira's 2.4.66 T1566.004 actor:apt42 ;x; ,y, 'z' \u{2019}s é-a a\u{301}b “Qilin”—Akira"
             .to_string(),
         "Sécurité: l'ANSSI (FR) a.b 3,5 it's\u{a0}x\u{2009}y 日本語 Kimsuky’s".to_string(),
+        real_brief(),
     ];
-    texts.extend(std::fs::read_to_string(corpus).ok());
     for text in &texts {
         let mut whole = std::collections::BTreeSet::new();
         segments(text, |offset, _| {
