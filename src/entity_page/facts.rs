@@ -11,12 +11,15 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::fastfield::FacetReader;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::index::newest::{newest_of, Dated, DayAndId, NewestInSegment, SegmentKey};
+use crate::index::newest::{
+    newest_of, oldest_day_needed, on_or_after, Dated, DayAndId, NewestInSegment, SegmentKey,
+};
 use crate::index::ordinals::{facet_leaf, names, text, OrdinalCounts};
 use crate::index::schema::{facet, CITE_SEPARATOR};
 use crate::item::ItemKind;
@@ -28,8 +31,8 @@ pub struct Facts {
     pub items: u64,
     /// Items per `YYYYMMDD` day.
     pub days: BTreeMap<u64, u64>,
-    /// Ids of the briefs carrying them.
-    pub briefs: BTreeSet<String>,
+    /// Distinct briefs carrying them.
+    pub briefs: usize,
     /// Items per section key.
     pub sections: BTreeMap<String, u64>,
     /// Items outside weekly summaries per linked entity key (the entity itself
@@ -58,19 +61,24 @@ pub struct Cited {
 #[derive(Default)]
 struct Evidence {
     segments: Vec<(SegmentOrdinal, DayAndId)>,
-    keys: HashMap<String, Vec<(usize, Vec<SegmentKey>)>>,
+    /// Per entity key: shared items, and each segment's newest of them.
+    keys: HashMap<String, (u64, Vec<SegmentPart>)>,
 }
+
+/// A segment's place in [`Evidence::segments`] and its kept keys.
+type SegmentPart = (usize, Vec<SegmentKey>);
 
 impl Facts {
     /// The newest items (outside weekly summaries) linking both the entity and
     /// `other`, at most the collector's `evidence` of them.
     pub fn evidence(&self, other: &str, limit: usize) -> Vec<Dated> {
-        let Some(parts) = self.evidence.keys.get(other) else {
+        let Some((_, parts)) = self.evidence.keys.get(other) else {
             return Vec::new();
         };
+        let day = oldest_day_needed(parts.iter().map(|(_, keys)| &keys[..]), limit);
         let lists = parts.iter().map(|(at, keys)| {
             let (segment, order) = &self.evidence.segments[*at];
-            order.dated(*segment, keys)
+            order.dated(*segment, &on_or_after(keys, day))
         });
         newest_of(lists, limit)
     }
@@ -107,15 +115,22 @@ pub struct FactsSegment {
     columns: Columns,
     per_source: usize,
     evidence: usize,
+    /// The matching documents, visited at harvest in reverse. Ingest adds briefs
+    /// oldest first, so a segment's last documents are usually its newest: visited
+    /// first, they fill the newest lists, and most later offers are turned away by
+    /// one comparison instead of replacing a kept item.
+    docs: Vec<DocId>,
     items: u64,
-    days: HashMap<u64, u64>,
+    days: FxHashMap<u64, u64>,
     briefs: OrdinalCounts,
     sections: OrdinalCounts,
     cooccurring: OrdinalCounts,
     /// By entity ordinal: a segment has a few hundred, and a slot per ordinal
     /// costs less than hashing every item's entities.
     shared: Vec<Option<NewestInSegment>>,
-    cited: HashMap<u64, (u64, NewestInSegment)>,
+    /// By cites ordinal. Every item cites a few URLs, and hashing their ordinals
+    /// with the default (DoS-resistant) hasher was a tenth of a busy page.
+    cited: FxHashMap<u64, (u64, NewestInSegment)>,
     newest: NewestInSegment,
 }
 
@@ -124,7 +139,7 @@ pub struct SegmentFacts {
     segment: SegmentOrdinal,
     order: DayAndId,
     items: u64,
-    days: HashMap<u64, u64>,
+    days: FxHashMap<u64, u64>,
     briefs: Vec<String>,
     sections: Vec<(String, u64)>,
     cooccurring: Vec<(String, u64, Vec<SegmentKey>)>,
@@ -155,15 +170,16 @@ impl Collector for FactsCollector {
             segment,
             per_source: self.per_source,
             evidence: self.evidence,
+            docs: Vec::new(),
             items: 0,
-            days: HashMap::new(),
+            days: FxHashMap::default(),
             briefs: OrdinalCounts::new(brief.as_ref().map_or(0, |b| b.num_terms())),
             sections: OrdinalCounts::new(section.num_facets()),
             cooccurring: OrdinalCounts::new(entity.num_facets()),
             shared: std::iter::repeat_with(|| None)
                 .take(entity.num_facets())
                 .collect(),
-            cited: HashMap::new(),
+            cited: FxHashMap::default(),
             newest: NewestInSegment::new(self.window),
             columns: Columns {
                 order: DayAndId::open(reader)?,
@@ -181,33 +197,43 @@ impl Collector for FactsCollector {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<SegmentFacts>) -> tantivy::Result<Facts> {
+    fn merge_fruits(&self, mut fruits: Vec<SegmentFacts>) -> tantivy::Result<Facts> {
+        // Merging runs on one thread after the segments are counted in parallel:
+        // what the segments named is moved here, not copied.
         let mut facts = Facts::default();
-        for (at, fruit) in fruits.iter().enumerate() {
+        for (at, fruit) in fruits.iter_mut().enumerate() {
             facts.items += fruit.items;
-            add_counts(
-                &mut facts.days,
-                fruit.days.iter().map(|(&day, &n)| (day, n)),
-            );
-            facts.briefs.extend(fruit.briefs.iter().cloned());
-            add_counts(&mut facts.sections, fruit.sections.iter().cloned());
-            for (key, count, keys) in &fruit.cooccurring {
-                *facts.cooccurring.entry(key.clone()).or_default() += count;
-                let parts = facts.evidence.keys.entry(key.clone()).or_default();
-                parts.push((at, keys.clone()));
+            add_counts(&mut facts.days, fruit.days.drain());
+            add_counts(&mut facts.sections, fruit.sections.drain(..));
+            for (key, count, keys) in fruit.cooccurring.drain(..) {
+                let (total, parts) = facts.evidence.keys.entry(key).or_default();
+                *total += count;
+                parts.push((at, keys));
             }
             facts
                 .evidence
                 .segments
                 .push((fruit.segment, fruit.order.clone()));
         }
+        facts.cooccurring = facts
+            .evidence
+            .keys
+            .iter()
+            .map(|(key, (count, _))| (key.clone(), *count))
+            .collect();
+        // A brief's items rarely straddle two segments, but when they do it is one brief.
+        let briefs: FxHashSet<&str> = fruits
+            .iter()
+            .flat_map(|fruit| fruit.briefs.iter().map(String::as_str))
+            .collect();
+        facts.briefs = briefs.len();
 
-        let mut counted: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut counted: FxHashMap<&str, u64> = FxHashMap::default();
         for (value, items, _) in fruits.iter().flat_map(|fruit| &fruit.cites) {
             *counted.entry(url_of(value).0).or_default() += items;
         }
         let listed = most_cited(&counted, self.sources);
-        let (newest, mut citations) = name_listed(&fruits, &listed);
+        let (newest, mut citations) = name_listed(&fruits, &listed, self.window, self.per_source);
         facts.newest = newest_of(newest, self.window);
         for (url, &items) in &counted {
             let mut cited = Cited {
@@ -229,7 +255,7 @@ fn url_of(value: &str) -> (&str, &str) {
 }
 
 /// The `limit` URLs cited by most items, ties by URL.
-fn most_cited<'a>(counted: &BTreeMap<&'a str, u64>, limit: usize) -> BTreeSet<&'a str> {
+fn most_cited<'a>(counted: &FxHashMap<&'a str, u64>, limit: usize) -> BTreeSet<&'a str> {
     let mut ranked: Vec<(&str, u64)> = counted.iter().map(|(&url, &n)| (url, n)).collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     ranked.into_iter().take(limit).map(|(url, _)| url).collect()
@@ -239,28 +265,51 @@ fn most_cited<'a>(counted: &BTreeMap<&'a str, u64>, limit: usize) -> BTreeSet<&'
 type Labelled = Vec<(String, Vec<Dated>)>;
 
 /// Reads, in one dictionary pass per segment, the ids of the newest items and of
-/// the newest citing items of the `listed` URLs.
+/// the newest citing items of the `listed` URLs: only of the keys recent enough
+/// to be listed.
 fn name_listed(
     fruits: &[SegmentFacts],
     listed: &BTreeSet<&str>,
+    window: usize,
+    per_source: usize,
 ) -> (Vec<Vec<Dated>>, HashMap<String, Labelled>) {
+    let newest_day = oldest_day_needed(fruits.iter().map(|fruit| &fruit.newest[..]), window);
+    let wanted: Vec<Vec<&(String, u64, Vec<SegmentKey>)>> = fruits
+        .iter()
+        .map(|fruit| {
+            fruit
+                .cites
+                .iter()
+                .filter(|(value, _, _)| listed.contains(url_of(value).0))
+                .collect()
+        })
+        .collect();
+    let mut cited_keys: HashMap<&str, Vec<&[SegmentKey]>> = HashMap::new();
+    for (value, _, kept) in wanted.iter().flatten() {
+        cited_keys.entry(url_of(value).0).or_default().push(kept);
+    }
+    let cited_day: HashMap<&str, Option<u64>> = cited_keys
+        .into_iter()
+        .map(|(url, lists)| (url, oldest_day_needed(lists, per_source)))
+        .collect();
+
     let mut newest = Vec::with_capacity(fruits.len());
     let mut citations: HashMap<String, Labelled> = HashMap::new();
-    for fruit in fruits {
-        let wanted: Vec<&(String, u64, Vec<SegmentKey>)> = fruit
-            .cites
-            .iter()
-            .filter(|(value, _, _)| listed.contains(url_of(value).0))
-            .collect();
-        let mut keys = fruit.newest.clone();
-        for (_, _, kept) in &wanted {
-            keys.extend_from_slice(kept);
+    for (fruit, wanted) in fruits.iter().zip(wanted) {
+        let mut keys = on_or_after(&fruit.newest, newest_day);
+        let newest_len = keys.len();
+        let mut lengths = Vec::with_capacity(wanted.len());
+        for (value, _, kept) in &wanted {
+            let day = cited_day.get(url_of(value).0).copied().flatten();
+            let recent = on_or_after(kept, day);
+            lengths.push(recent.len());
+            keys.extend(recent);
         }
         let mut dated = fruit.order.dated(fruit.segment, &keys).into_iter();
-        newest.push(dated.by_ref().take(fruit.newest.len()).collect());
-        for (value, _, kept) in wanted {
+        newest.push(dated.by_ref().take(newest_len).collect());
+        for ((value, _, _), length) in wanted.into_iter().zip(lengths) {
             let (url, label) = url_of(value);
-            let items: Vec<Dated> = dated.by_ref().take(kept.len()).collect();
+            let items: Vec<Dated> = dated.by_ref().take(length).collect();
             citations
                 .entry(url.to_string())
                 .or_default()
@@ -298,6 +347,20 @@ impl SegmentCollector for FactsSegment {
     type Fruit = SegmentFacts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
+        self.docs.push(doc);
+    }
+
+    fn harvest(mut self) -> SegmentFacts {
+        for at in (0..self.docs.len()).rev() {
+            self.visit(self.docs[at]);
+        }
+        self.name()
+    }
+}
+
+impl FactsSegment {
+    /// Counts one item and offers it to the newest lists it belongs to.
+    fn visit(&mut self, doc: DocId) {
         let columns = &self.columns;
         let key = columns.order.key(doc);
         self.items += 1;
@@ -335,7 +398,8 @@ impl SegmentCollector for FactsSegment {
         }
     }
 
-    fn harvest(mut self) -> SegmentFacts {
+    /// Names the counted ordinals.
+    fn name(mut self) -> SegmentFacts {
         let columns = &self.columns;
         let briefs = match &columns.brief {
             Some(briefs) => names(briefs.dictionary(), &self.briefs.counted(), text),

@@ -32,7 +32,7 @@ use crate::related::{
 use crate::search::{canonical_key, escape_html};
 use crate::tagger::{display_name, entity_type};
 
-use facts::{Facts, FactsCollector};
+use facts::{Cited, Facts, FactsCollector};
 
 /// Items listed by default.
 pub const DEFAULT_WINDOW: usize = 100;
@@ -331,9 +331,17 @@ fn build_on(
     let listed = facts
         .newest
         .split_off(window.offset.min(facts.newest.len()));
-    let items = listed
-        .iter()
-        .map(|dated| item_at(index, searcher, dated.address))
+    // A window is a hundred stored items, each a block to decompress: they are
+    // read on the index's search threads.
+    let items = index
+        .tantivy()
+        .search_executor()
+        .map(
+            |dated| Ok(item_at(index, searcher, dated.address)),
+            listed.iter(),
+        )
+        .map_err(|error| index.error(error))?
+        .into_iter()
         .collect::<Result<Vec<Item>, IndexError>>()?;
     let cooccurring =
         related::rank_cooccurring(registry, &canonical, std::mem::take(&mut facts.cooccurring));
@@ -356,7 +364,7 @@ fn build_on(
         });
     let first_seen = entity.and_then(|entity| entity.first_seen.clone());
 
-    Ok(EntityPage {
+    let page = EntityPage {
         name: display_name(&canonical, registry),
         kind: entity.map_or_else(|| entity_type(&canonical).to_string(), |e| e.kind.clone()),
         aliases: entity.map(|e| e.aliases.clone()).unwrap_or_default(),
@@ -378,7 +386,8 @@ fn build_on(
             .collect(),
         first_seen,
         key: canonical,
-    })
+    };
+    Ok(page)
 }
 
 /// The query for the items linking `key`.
@@ -422,7 +431,7 @@ fn coverage(facts: &Facts, first_seen: Option<&str>) -> Coverage {
         first,
         last: dates.last().map(|date| date.to_string()),
         items: facts.items as usize,
-        briefs: facts.briefs.len(),
+        briefs: facts.briefs,
         weeks: weeks(&facts.days),
     }
 }
@@ -477,23 +486,28 @@ fn timeline_entry(item: &Item) -> TimelineEntry {
 /// URLs.
 fn sources(facts: &Facts) -> Sources {
     let mut per_host: BTreeMap<String, usize> = BTreeMap::new();
-    let mut list: Vec<CitedSource> = Vec::with_capacity(facts.cited.len());
+    let mut ranked: Vec<(&String, &Cited, String)> = Vec::with_capacity(facts.cited.len());
     for (url, cited) in &facts.cited {
         let Some(host) = host_of(url) else { continue };
         *per_host.entry(host.clone()).or_default() += 1;
-        list.push(CitedSource {
+        ranked.push((url, cited, host));
+    }
+    let urls = ranked.len();
+    let hosts = per_host.len();
+    let distribution = host_shares(per_host, urls);
+    // Hundreds of URLs are counted; only the listed ones are copied out.
+    ranked.sort_by(|a, b| b.1.items.cmp(&a.1.items).then_with(|| a.0.cmp(b.0)));
+    let list = ranked
+        .into_iter()
+        .take(SOURCES_LISTED)
+        .map(|(url, cited, host)| CitedSource {
             url: url.clone(),
             host,
             label: cited.label.clone(),
             cited_by: cited.items,
             items: cited.newest.iter().map(|dated| dated.id.clone()).collect(),
-        });
-    }
-    let urls = list.len();
-    let hosts = per_host.len();
-    let distribution = host_shares(per_host, urls);
-    list.sort_by(|a, b| b.cited_by.cmp(&a.cited_by).then_with(|| a.url.cmp(&b.url)));
-    list.truncate(SOURCES_LISTED);
+        })
+        .collect();
     Sources {
         urls,
         hosts,

@@ -8,7 +8,6 @@
 //! and only the kept documents have their id looked up.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -45,6 +44,39 @@ pub fn newest_of(lists: impl IntoIterator<Item = Vec<Dated>>, limit: usize) -> V
     all.sort_by(|a, b| a.order().cmp(&b.order()));
     all.truncate(limit);
     all
+}
+
+/// The oldest day that can still be among the newest `limit` of some segments'
+/// kept keys: keys of older days cannot make the cut, whatever their ids.
+///
+/// Ids are read from a segment's dictionary, a block decoded per lookup; a busy
+/// entity's page kept a hundred keys per segment but lists a hundred overall, and
+/// naming them all was a tenth of the page. Days alone rank all but the ties of
+/// the last day, so only the keys on or after that day are named.
+pub fn oldest_day_needed<'a>(
+    lists: impl IntoIterator<Item = &'a [SegmentKey]>,
+    limit: usize,
+) -> Option<u64> {
+    let mut days: Vec<Reverse<u64>> = lists
+        .into_iter()
+        .flat_map(|keys| keys.iter().map(|key| key.0))
+        .collect();
+    if limit == 0 {
+        return Some(u64::MAX);
+    }
+    if days.len() <= limit {
+        return None;
+    }
+    let (_, Reverse(day), _) = days.select_nth_unstable(limit - 1);
+    Some(*day)
+}
+
+/// The keys of `keys` dated on or after `day` (all of them without a day).
+pub fn on_or_after(keys: &[SegmentKey], day: Option<u64>) -> Vec<SegmentKey> {
+    match day {
+        Some(day) => keys.iter().copied().filter(|key| key.0 .0 >= day).collect(),
+        None => keys.to_vec(),
+    }
 }
 
 /// The `day` and `id` columns of one segment.
@@ -100,9 +132,17 @@ impl DayAndId {
 pub type SegmentKey = (Reverse<u64>, u64, DocId);
 
 /// The best `limit` keys of one segment.
+///
+/// A segment's documents often come oldest first, so nearly every offer beats the
+/// kept ones: a heap then sifts on almost every document, which was the largest
+/// cost of a busy entity's page. Offers are instead appended to a buffer of twice
+/// the limit; when it fills, the best `limit` are selected in linear time and the
+/// worst of them becomes the bar later offers must beat.
 pub struct NewestInSegment {
     limit: usize,
-    heap: BinaryHeap<SegmentKey>,
+    kept: Vec<SegmentKey>,
+    /// The worst key kept at the last selection: an offer no better is dropped.
+    bar: Option<SegmentKey>,
 }
 
 impl NewestInSegment {
@@ -110,26 +150,51 @@ impl NewestInSegment {
     pub fn new(limit: usize) -> NewestInSegment {
         NewestInSegment {
             limit,
-            heap: BinaryHeap::with_capacity(limit.min(1024) + 1),
+            kept: Vec::new(),
+            bar: None,
         }
     }
 
-    /// Offers one document; kept when among the best so far. A segment's
-    /// documents often come oldest first, so most offers replace the worst kept
-    /// one: in place, with one sift instead of a pop and a push.
+    /// Offers one document; kept when among the best so far.
+    #[inline]
     pub fn offer(&mut self, key: SegmentKey) {
-        if self.heap.len() < self.limit {
-            self.heap.push(key);
-        } else if let Some(mut worst) = self.heap.peek_mut() {
-            if key < *worst {
-                *worst = key;
+        if self.limit == 0 || self.bar.is_some_and(|bar| key >= bar) {
+            return;
+        }
+        if self.kept.capacity() == 0 {
+            self.kept
+                .reserve_exact(self.limit.saturating_mul(2).min(4096));
+        }
+        self.kept.push(key);
+        if self.kept.len() >= self.limit.saturating_mul(2) {
+            self.select();
+        }
+    }
+
+    /// Keeps the best `limit` of the buffer and raises the bar to the worst of them.
+    /// When every later offer beat every earlier one (documents oldest first), the
+    /// second half is the answer and no selection is needed.
+    fn select(&mut self) {
+        let (earlier, later) = self.kept.split_at(self.limit);
+        let worst_later = later.iter().max();
+        let best_earlier = earlier.iter().min();
+        if let (Some(&worst), Some(best)) = (worst_later, best_earlier) {
+            if worst < *best {
+                self.kept.drain(..self.limit);
+                self.bar = Some(worst);
+                return;
             }
         }
+        let (_, worst, _) = self.kept.select_nth_unstable(self.limit - 1);
+        self.bar = Some(*worst);
+        self.kept.truncate(self.limit);
     }
 
     /// The kept keys, best first.
-    pub fn into_sorted(self) -> Vec<SegmentKey> {
-        self.heap.into_sorted_vec()
+    pub fn into_sorted(mut self) -> Vec<SegmentKey> {
+        self.kept.sort_unstable();
+        self.kept.truncate(self.limit);
+        self.kept
     }
 }
 
@@ -192,5 +257,64 @@ impl SegmentCollector for NewestSegment {
     fn harvest(self) -> (u64, Vec<Dated>) {
         let kept = self.kept.into_sorted();
         (self.count, self.columns.dated(self.segment, &kept))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kept keys of `offers`, against sorting them all.
+    fn check(offers: &[SegmentKey], limit: usize) {
+        let mut kept = NewestInSegment::new(limit);
+        for &key in offers {
+            kept.offer(key);
+        }
+        let mut expected = offers.to_vec();
+        expected.sort_unstable();
+        expected.truncate(limit);
+        assert_eq!(kept.into_sorted(), expected, "limit {limit}");
+    }
+
+    fn key(day: u64, id: u64, doc: DocId) -> SegmentKey {
+        (Reverse(day), id, doc)
+    }
+
+    #[test]
+    fn only_keys_that_can_make_the_cut_are_named() {
+        let first = [key(9, 5, 0), key(7, 1, 1), key(3, 0, 2)];
+        let second = [key(8, 2, 0), key(7, 0, 1), key(1, 9, 2)];
+        let lists = [&first[..], &second[..]];
+
+        // The newest three are day 9, day 8 and one of the two day-7 keys: both
+        // day-7 keys stay, as their ids decide which one is listed.
+        let day = oldest_day_needed(lists, 3);
+        assert_eq!(day, Some(7));
+        assert_eq!(on_or_after(&first, day), vec![key(9, 5, 0), key(7, 1, 1)]);
+        assert_eq!(on_or_after(&second, day), vec![key(8, 2, 0), key(7, 0, 1)]);
+
+        assert_eq!(oldest_day_needed(lists, 6), None);
+        assert_eq!(on_or_after(&second, None), second.to_vec());
+        assert!(on_or_after(&first, oldest_day_needed(lists, 0)).is_empty());
+    }
+
+    #[test]
+    fn keeps_the_best_in_any_order() {
+        let oldest_first: Vec<SegmentKey> = (0..500)
+            .map(|doc| key(doc as u64 / 3, doc as u64, doc))
+            .collect();
+        let newest_first: Vec<SegmentKey> = oldest_first.iter().rev().copied().collect();
+        // A fixed shuffle with repeated days and ids.
+        let shuffled: Vec<SegmentKey> = (0..500u32)
+            .map(|doc| {
+                let mixed = u64::from(doc.wrapping_mul(2_654_435_761) % 97);
+                key(mixed % 13, mixed, doc)
+            })
+            .collect();
+        for offers in [&oldest_first, &newest_first, &shuffled] {
+            for limit in [0, 1, 2, 10, 499, 500, 501] {
+                check(offers, limit);
+            }
+        }
     }
 }
