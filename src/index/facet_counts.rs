@@ -13,116 +13,180 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Cardinality, Column, ColumnValues};
-use tantivy::fastfield::FacetReader;
+use tantivy::columnar::{Cardinality, Column, ColumnValues, Dictionary};
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyError};
 
 use super::kept::Kept;
 use super::ordinals::{facet_leaf, OrdinalCounts};
+use super::schema::{facet, LINKED};
 
-/// Every leaf of some facet fields across the segments of one generation.
+/// Marks a segment ordinal whose value belongs to no counted facet.
+const UNCOUNTED: u32 = u32::MAX;
+
+/// Every leaf of some facets across the segments of one generation.
 #[derive(Debug)]
 pub struct FacetValues {
-    /// The fields, in the order their counts are given.
-    fields: Vec<&'static str>,
-    /// Per field, its leaves in order: a leaf's place here is its shared ordinal.
+    /// The columns their values are read from (one may hold several facets).
+    columns: Vec<&'static str>,
+    /// Per facet, its leaves in order.
     leaves: Vec<Vec<String>>,
-    /// Per segment, per field: the shared ordinal of each segment ordinal.
+    /// Per facet, the shared ordinal of its first leaf: shared ordinals number
+    /// the leaves of every facet one after the other.
+    offsets: Vec<u32>,
+    /// Per segment, per column: the shared ordinal of each segment ordinal.
     segments: HashMap<SegmentId, Arc<[Vec<u32>]>>,
 }
 
-/// The values of the last generations searched, by field list.
+/// The values of the last generations searched, by facet list.
 static VALUES: Kept<Vec<&'static str>, Arc<FacetValues>> = Kept::new(8);
 
 impl FacetValues {
-    /// The values of `fields` in `searcher`'s segments, listed once per generation.
-    pub fn of(searcher: &Searcher, fields: &[&'static str]) -> tantivy::Result<Arc<FacetValues>> {
+    /// The values of `facets` in `searcher`'s segments, listed once per generation.
+    pub fn of(searcher: &Searcher, facets: &[&'static str]) -> tantivy::Result<Arc<FacetValues>> {
         let generation = super::generation(searcher);
-        let key = fields.to_vec();
+        let key = facets.to_vec();
         if let Some(values) = VALUES.get(&generation, 0, &key) {
             return Ok(values);
         }
-        let values = Arc::new(FacetValues::list(searcher, fields)?);
+        let values = Arc::new(FacetValues::list(searcher, facets)?);
         VALUES.put(generation, 0, key, Arc::clone(&values));
         Ok(values)
     }
 
-    /// Reads every segment's dictionary of each field.
-    fn list(searcher: &Searcher, fields: &[&'static str]) -> tantivy::Result<FacetValues> {
+    /// Reads every segment's dictionary of each column.
+    fn list(searcher: &Searcher, facets: &[&'static str]) -> tantivy::Result<FacetValues> {
+        let mut columns: Vec<&'static str> = Vec::new();
+        for facet in facets {
+            if !columns.contains(&column_of(facet, facets)) {
+                columns.push(column_of(facet, facets));
+            }
+        }
+        let counted = |root: &str, column: &str| {
+            facets
+                .iter()
+                .position(|&facet| facet == root && column_of(facet, facets) == column)
+        };
+
+        // Per segment, per column: (facet, leaf) of each segment ordinal.
         let mut per_segment = Vec::new();
         for reader in searcher.segment_readers() {
-            let leaves = fields
+            let values = columns
                 .iter()
-                .map(|name| segment_leaves(&reader.facet_reader(name)?))
+                .map(|&column| {
+                    let terms = segment_terms(reader, column)?;
+                    Ok(terms
+                        .into_iter()
+                        .map(|(root, leaf)| (counted(&root, column), leaf))
+                        .collect::<Vec<_>>())
+                })
                 .collect::<tantivy::Result<Vec<_>>>()?;
-            per_segment.push((reader.segment_id(), leaves));
+            per_segment.push((reader.segment_id(), values));
         }
 
-        let leaves: Vec<Vec<String>> = (0..fields.len())
-            .map(|field| {
+        let leaves: Vec<Vec<String>> = (0..facets.len())
+            .map(|facet| {
                 let all: BTreeSet<&String> = per_segment
                     .iter()
-                    .flat_map(|(_, leaves)| &leaves[field])
+                    .flat_map(|(_, columns)| columns.iter().flatten())
+                    .filter(|(of, _)| *of == Some(facet))
+                    .map(|(_, leaf)| leaf)
                     .collect();
                 all.into_iter().cloned().collect()
             })
             .collect();
+        let offsets: Vec<u32> = leaves
+            .iter()
+            .scan(0u32, |next, leaves| {
+                let first = *next;
+                *next += leaves.len() as u32;
+                Some(first)
+            })
+            .collect();
         let segments = per_segment
             .iter()
-            .map(|(id, segment)| {
-                let shared: Vec<Vec<u32>> = segment
+            .map(|(id, columns)| {
+                let shared: Vec<Vec<u32>> = columns
                     .iter()
-                    .zip(&leaves)
-                    .map(|(local, all)| local.iter().map(|leaf| place(all, leaf)).collect())
+                    .map(|values| {
+                        values
+                            .iter()
+                            .map(|(facet, leaf)| match facet {
+                                Some(facet) => offsets[*facet] + place(&leaves[*facet], leaf),
+                                None => UNCOUNTED,
+                            })
+                            .collect()
+                    })
                     .collect();
                 (*id, Arc::from(shared))
             })
             .collect();
         Ok(FacetValues {
-            fields: fields.to_vec(),
+            columns,
             leaves,
+            offsets,
             segments,
         })
     }
 }
 
-/// A segment's leaves of one facet field, by segment ordinal.
-fn segment_leaves(facets: &FacetReader) -> tantivy::Result<Vec<String>> {
-    let mut leaves = Vec::with_capacity(facets.num_facets());
-    let mut stream = facets.facet_dict().stream()?;
-    while stream.advance() {
-        leaves.push(facet_leaf(stream.key()));
+/// The column that holds the values of `facet` when `facets` are counted: hosts
+/// and entities counted together are read from `linked`, one value-range lookup
+/// per document for both; otherwise each facet from its own, narrower column.
+fn column_of(facet: &'static str, facets: &[&str]) -> &'static str {
+    let both = facets.contains(&facet::HOST) && facets.contains(&facet::ENTITY);
+    match facet {
+        facet::HOST | facet::ENTITY if both => LINKED,
+        other => other,
     }
-    Ok(leaves)
 }
 
-/// The shared ordinal of `leaf` in the sorted list `all`, which holds it.
+/// A segment's values of one column, by segment ordinal, as (root, leaf).
+fn segment_terms(reader: &SegmentReader, column: &str) -> tantivy::Result<Vec<(String, String)>> {
+    let Some(values) = reader.fast_fields().str(column)? else {
+        return Ok(Vec::new());
+    };
+    let dictionary: &Dictionary = values.dictionary();
+    let mut terms = Vec::with_capacity(values.num_terms());
+    let mut stream = dictionary.stream()?;
+    while stream.advance() {
+        let bytes = stream.key();
+        let root = bytes.split(|&byte| byte == 0).next().unwrap_or_default();
+        terms.push((
+            String::from_utf8_lossy(root).into_owned(),
+            facet_leaf(bytes),
+        ));
+    }
+    Ok(terms)
+}
+
+/// The place of `leaf` in the sorted list `all`, which holds it.
 fn place(all: &[String], leaf: &String) -> u32 {
     all.binary_search(leaf).unwrap_or_default() as u32
 }
 
-/// Documents per leaf of each of a list of one-level facet fields (`/root/leaf`).
+/// Documents per leaf of each of a list of one-level facets (`/root/leaf`).
 pub struct FacetCounts {
     values: Arc<FacetValues>,
 }
 
 impl FacetCounts {
-    /// Counts the facet fields named `fields`, in that order, over `searcher`.
-    pub fn new(searcher: &Searcher, fields: &[&'static str]) -> tantivy::Result<FacetCounts> {
+    /// Counts the facets named `facets`, in that order, over `searcher`.
+    pub fn new(searcher: &Searcher, facets: &[&'static str]) -> tantivy::Result<FacetCounts> {
         Ok(FacetCounts {
-            values: FacetValues::of(searcher, fields)?,
+            values: FacetValues::of(searcher, facets)?,
         })
     }
 }
 
-/// One segment's counts, by segment ordinal, per field.
+/// One segment's counts, by segment ordinal, per column.
 pub struct FacetCountsSegment {
-    fields: Vec<Counted>,
+    /// The columns the segment has, each with its place in the column list.
+    columns: Vec<(usize, Counted)>,
     shared: Arc<[Vec<u32>]>,
 }
 
-/// One field's ordinal column in one segment, and its counts.
+/// One column's ordinals in one segment, and their counts.
 struct Counted {
     ords: Column<u64>,
     /// Every document has exactly one value (section, month): the value is read
@@ -132,7 +196,7 @@ struct Counted {
 }
 
 impl Collector for FacetCounts {
-    /// Per field, in the order given: documents per leaf.
+    /// Per facet, in the order given: documents per leaf.
     type Fruit = Vec<BTreeMap<String, u64>>;
     type Child = FacetCountsSegment;
 
@@ -152,49 +216,41 @@ impl Collector for FacetCounts {
                     reader.segment_id().short_uuid_string()
                 ))
             })?;
-        let fields = self
-            .values
-            .fields
-            .iter()
-            .map(|name| {
-                let column = reader.fast_fields().str(name)?.ok_or_else(|| {
-                    TantivyError::InternalError(format!("no facet column `{name}`"))
-                })?;
-                let ords = column.ords().clone();
-                Ok(Counted {
-                    full: ords.get_cardinality() == Cardinality::Full,
-                    counts: OrdinalCounts::new(column.num_terms()),
-                    ords,
-                })
-            })
-            .collect::<tantivy::Result<_>>()?;
-        Ok(FacetCountsSegment { fields, shared })
+        let mut columns = Vec::with_capacity(self.values.columns.len());
+        for (at, name) in self.values.columns.iter().enumerate() {
+            // A segment without any value of a column counts nothing from it.
+            let Some(column) = reader.fast_fields().str(name)? else {
+                continue;
+            };
+            let ords = column.ords().clone();
+            let counted = Counted {
+                full: ords.get_cardinality() == Cardinality::Full,
+                counts: OrdinalCounts::new(column.num_terms()),
+                ords,
+            };
+            columns.push((at, counted));
+        }
+        Ok(FacetCountsSegment { columns, shared })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<Vec<Vec<(u32, u64)>>>) -> tantivy::Result<Self::Fruit> {
-        let mut totals: Vec<Vec<u64>> = self
-            .values
-            .leaves
-            .iter()
-            .map(|leaves| vec![0; leaves.len()])
-            .collect();
-        for segment in segments {
-            for (into, counts) in totals.iter_mut().zip(segment) {
-                for (shared, count) in counts {
-                    if let Some(total) = into.get_mut(shared as usize) {
-                        *total += count;
-                    }
-                }
+    fn merge_fruits(&self, segments: Vec<Vec<(u32, u64)>>) -> tantivy::Result<Self::Fruit> {
+        let values = &self.values;
+        let mut totals = vec![0u64; values.leaves.iter().map(Vec::len).sum()];
+        for (shared, count) in segments.into_iter().flatten() {
+            if let Some(total) = totals.get_mut(shared as usize) {
+                *total += count;
             }
         }
-        Ok(totals
+        Ok(values
+            .leaves
             .iter()
-            .zip(&self.values.leaves)
-            .map(|(counts, leaves)| {
+            .zip(&values.offsets)
+            .map(|(leaves, &offset)| {
+                let counts = &totals[offset as usize..offset as usize + leaves.len()];
                 counts
                     .iter()
                     .zip(leaves)
@@ -207,34 +263,31 @@ impl Collector for FacetCounts {
 }
 
 impl SegmentCollector for FacetCountsSegment {
-    /// Per field: (shared ordinal, documents) of every value counted.
-    type Fruit = Vec<Vec<(u32, u64)>>;
+    /// (shared ordinal, documents) of every value counted.
+    type Fruit = Vec<(u32, u64)>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for field in &mut self.fields {
-            if field.full {
-                field.counts.add(field.ords.values.get_val(doc));
+        for (_, column) in &mut self.columns {
+            if column.full {
+                column.counts.add(column.ords.values.get_val(doc));
             } else {
-                for ord in field.ords.values_for_doc(doc) {
-                    field.counts.add(ord);
+                for ord in column.ords.values_for_doc(doc) {
+                    column.counts.add(ord);
                 }
             }
         }
     }
 
-    fn harvest(self) -> Vec<Vec<(u32, u64)>> {
-        self.fields
-            .iter()
-            .zip(self.shared.iter())
-            .map(|(field, shared)| {
-                let counts = &field.counts;
-                counts
-                    .counted()
-                    .into_iter()
-                    .filter_map(|ord| Some((*shared.get(ord as usize)?, counts.count(ord))))
-                    .collect()
-            })
-            .collect()
+    fn harvest(self) -> Vec<(u32, u64)> {
+        let mut counted = Vec::new();
+        for (at, column) in &self.columns {
+            let (counts, shared) = (&column.counts, &self.shared[*at]);
+            counted.extend(counts.counted().into_iter().filter_map(|ord| {
+                let place = *shared.get(ord as usize)?;
+                (place != UNCOUNTED).then(|| (place, counts.count(ord)))
+            }));
+        }
+        counted
     }
 }
 
@@ -282,5 +335,82 @@ mod tests {
         ]
         .into();
         assert_eq!(counts, vec![expected]);
+    }
+
+    /// Hosts and entities counted together come from the `linked` column: one
+    /// column, two facets. The first segment has no linked value at all, so no
+    /// `linked` column.
+    #[test]
+    fn one_column_counts_two_facets() {
+        use crate::index::schema::linked_value;
+        use tantivy::schema::{FAST, STRING};
+
+        let mut schema = Schema::builder();
+        let section = schema.add_facet_field("section", FacetOptions::default());
+        let linked = schema.add_text_field(LINKED, FAST);
+        let entity = schema.add_facet_field(facet::ENTITY, FacetOptions::default());
+        let kind = schema.add_text_field("kind", STRING);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        writer
+            .add_document(doc!(section => Facet::from("/section/a"), kind => "item"))
+            .unwrap();
+        writer.commit().unwrap();
+        let documents = [
+            (
+                "/section/a",
+                &["bleepingcomputer.com"][..],
+                &["actor:akira", "actor:qilin"][..],
+            ),
+            (
+                "/section/b",
+                &["bleepingcomputer.com", "cisa.gov"],
+                &["actor:akira"],
+            ),
+            ("/section/b", &[], &[]),
+        ];
+        for (path, hosts, entities) in documents {
+            let mut document = doc!(section => Facet::from(path), kind => "item");
+            for host in hosts {
+                document.add_text(linked, linked_value(facet::HOST, host));
+            }
+            for key in entities {
+                document.add_text(linked, linked_value(facet::ENTITY, key));
+                document.add_facet(entity, Facet::from_path([facet::ENTITY, key]));
+            }
+            writer.add_document(document).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+
+        let counted = [facet::SECTION, facet::HOST, facet::ENTITY];
+        let facets = FacetCounts::new(&searcher, &counted).unwrap();
+        let (total, counts) = searcher.search(&AllQuery, &(Count, facets)).unwrap();
+        assert_eq!(total, 4);
+        let named = |pairs: &[(&str, u64)]| -> BTreeMap<String, u64> {
+            pairs
+                .iter()
+                .map(|(leaf, n)| (leaf.to_string(), *n))
+                .collect()
+        };
+        assert_eq!(
+            counts,
+            vec![
+                named(&[("a", 2), ("b", 2)]),
+                named(&[("bleepingcomputer.com", 2), ("cisa.gov", 1)]),
+                named(&[("actor:akira", 2), ("actor:qilin", 1)]),
+            ]
+        );
+
+        // Entities alone are read from their own column.
+        let facets = FacetCounts::new(&searcher, &[facet::ENTITY]).unwrap();
+        let counts = searcher.search(&AllQuery, &facets).unwrap();
+        assert_eq!(
+            counts,
+            vec![named(&[("actor:akira", 2), ("actor:qilin", 1)])]
+        );
     }
 }

@@ -51,6 +51,11 @@ pub struct Fields {
     pub entity_type: Field,
     /// `/month/YYYY-MM`.
     pub month: Field,
+    /// Every host and entity of an item (fast column only), as [`linked_value`]s.
+    /// A search counts both facets: from one multi-valued column, each matching
+    /// document costs one value-range lookup instead of two, which was a third of
+    /// a broad search at a million items.
+    pub linked: Field,
     /// Cited URLs.
     pub url: Field,
     /// Each cited source as `url` + [`CITE_SEPARATOR`] + link text (fast column
@@ -61,6 +66,9 @@ pub struct Fields {
     /// Footer / front-matter tags.
     pub tags: Field,
 }
+
+/// The fast column of every host and entity of an item: see [`Fields::linked`].
+pub const LINKED: &str = "linked";
 
 /// Separates the URL from the link text in a `cites` value; no URL holds it.
 pub const CITE_SEPARATOR: char = '\u{1f}';
@@ -126,6 +134,7 @@ pub fn schema() -> Schema {
     ] {
         builder.add_facet_field(root, FacetOptions::default());
     }
+    builder.add_text_field(LINKED, FAST);
     builder.add_text_field("url", STRING);
     builder.add_text_field("cites", FAST);
     builder.add_text_field("verification", STRING);
@@ -166,6 +175,7 @@ impl Fields {
             entity: field(facet::ENTITY),
             entity_type: field(facet::TYPE),
             month: field(facet::MONTH),
+            linked: field(LINKED),
             url: field("url"),
             cites: field("cites"),
             verification: field("verification"),
@@ -177,6 +187,13 @@ impl Fields {
 /// `/root/value` as a facet; the value may hold any character.
 pub fn facet_of(root: &str, value: &str) -> Facet {
     Facet::from_path([root, value])
+}
+
+/// A value of the `linked` column: the facet root and leaf, encoded as facet
+/// dictionaries encode them (`root`, a zero byte, `leaf`), so that one reader of
+/// leaves serves both kinds of column.
+pub fn linked_value(root: &str, leaf: &str) -> String {
+    format!("{root}\0{leaf}")
 }
 
 /// `2026-05-06` -> `20260506`; `None` for anything that is not a date.

@@ -17,7 +17,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::reader::{stored_files, StoredFile};
-use super::schema::{day_number, doc_type, facet, facet_of, Fields, CITE_SEPARATOR};
+use super::schema::{day_number, doc_type, facet, facet_of, linked_value, Fields, CITE_SEPARATOR};
 use super::{DossierIndex, IndexError};
 use crate::corpus::{self, CorpusError, CorpusFile, Origin, SourceFile};
 use crate::item::{Item, Level};
@@ -582,10 +582,12 @@ pub fn item_document(
     document.add_facet(fields.month, facet_of(facet::MONTH, item.month()));
     for host in item.hosts() {
         document.add_facet(fields.host, facet_of(facet::HOST, host));
+        document.add_text(fields.linked, linked_value(facet::HOST, host));
     }
     let types: BTreeSet<&str> = item.entities.iter().map(|key| entity_type(key)).collect();
     for key in &item.entities {
         document.add_facet(fields.entity, facet_of(facet::ENTITY, key));
+        document.add_text(fields.linked, linked_value(facet::ENTITY, key));
     }
     for kind in types {
         document.add_facet(fields.entity_type, facet_of(facet::TYPE, kind));
