@@ -333,6 +333,54 @@ fn add_is_idempotent_and_replaces_changed_files() {
     );
 }
 
+/// Each `add` writes a small segment, and the merges it starts must finish before
+/// the command exits: dropped with the process, they left one more segment per add.
+#[test]
+fn adds_one_brief_at_a_time_without_piling_up_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus_copy = dir.path().join("corpus");
+    common::copy_tree(&common::corpus_dir(), &corpus_copy);
+    let held = ["2026-06-01", "2026-06-10", "2026-06-22", "2026-07-03"];
+    let mut texts = Vec::new();
+    for date in held {
+        let brief = corpus_copy.join(format!("briefs/{date}.md"));
+        texts.push((brief.clone(), std::fs::read_to_string(&brief).unwrap()));
+        std::fs::remove_file(&brief).unwrap();
+    }
+    let index = dir.path().join("index");
+    let corpus_arg = corpus_copy.to_str().unwrap();
+    let output = dossier(
+        &["index", corpus_arg, "--index", index.to_str().unwrap()],
+        None,
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let segments = || {
+        let meta = std::fs::read_to_string(index.join("meta.json")).unwrap();
+        let meta: serde_json::Value = serde_json::from_str(&meta).unwrap();
+        meta["segments"].as_array().unwrap().len()
+    };
+    let before = segments();
+
+    for (brief, original) in &texts {
+        std::fs::write(brief, original).unwrap();
+        let args = [
+            "add",
+            brief.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ];
+        let output = dossier(&args, None);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+    }
+    assert_eq!(total(&index, ""), 230);
+    assert!(
+        segments() < before + held.len(),
+        "{} segments after {} adds to {before}",
+        segments(),
+        held.len()
+    );
+}
+
 #[test]
 fn eval_linking_reports_recall_as_json() {
     let output = dossier(&["eval-linking", &corpus(), "--json"], None);

@@ -9,7 +9,7 @@
 //! behind the count, as segment keys: ids are read only for the few the page
 //! lists, and suggestion evidence needs no second query.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::collector::{Collector, SegmentCollector};
@@ -49,6 +49,8 @@ pub struct Facts {
 /// One cited URL.
 #[derive(Debug, Default)]
 pub struct Cited {
+    /// Its host, as found at ingest.
+    pub host: String,
     /// Items citing it.
     pub items: u64,
     /// Its link text in the newest citing item (listed URLs only).
@@ -62,7 +64,7 @@ pub struct Cited {
 struct Evidence {
     segments: Vec<(SegmentOrdinal, DayAndId)>,
     /// Per entity key: shared items, and each segment's newest of them.
-    keys: HashMap<String, (u64, Vec<SegmentPart>)>,
+    keys: FxHashMap<String, (u64, Vec<SegmentPart>)>,
 }
 
 /// A segment's place in [`Evidence::segments`] and its kept keys.
@@ -229,14 +231,18 @@ impl Collector for FactsCollector {
         facts.briefs = briefs.len();
 
         let mut counted: FxHashMap<&str, u64> = FxHashMap::default();
+        let mut hosts: FxHashMap<&str, &str> = FxHashMap::default();
         for (value, items, _) in fruits.iter().flat_map(|fruit| &fruit.cites) {
-            *counted.entry(url_of(value).0).or_default() += items;
+            let (url, host, _) = cite_parts(value);
+            *counted.entry(url).or_default() += items;
+            hosts.entry(url).or_insert(host);
         }
         let listed = most_cited(&counted, self.sources);
         let (newest, mut citations) = name_listed(&fruits, &listed, self.window, self.per_source);
         facts.newest = newest_of(newest, self.window);
         for (url, &items) in &counted {
             let mut cited = Cited {
+                host: hosts.get(url).copied().unwrap_or_default().to_string(),
                 items,
                 ..Cited::default()
             };
@@ -249,13 +255,15 @@ impl Collector for FactsCollector {
     }
 }
 
-/// `url` + separator + label, split.
-fn url_of(value: &str) -> (&str, &str) {
-    value.split_once(CITE_SEPARATOR).unwrap_or((value, ""))
+/// A `cites` value split into its URL, host and link text.
+fn cite_parts(value: &str) -> (&str, &str, &str) {
+    let (url, rest) = value.split_once(CITE_SEPARATOR).unwrap_or((value, ""));
+    let (host, label) = rest.split_once(CITE_SEPARATOR).unwrap_or((rest, ""));
+    (url, host, label)
 }
 
 /// The `limit` URLs cited by most items, ties by URL.
-fn most_cited<'a>(counted: &FxHashMap<&'a str, u64>, limit: usize) -> BTreeSet<&'a str> {
+fn most_cited<'a>(counted: &FxHashMap<&'a str, u64>, limit: usize) -> FxHashSet<&'a str> {
     let mut ranked: Vec<(&str, u64)> = counted.iter().map(|(&url, &n)| (url, n)).collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     ranked.into_iter().take(limit).map(|(url, _)| url).collect()
@@ -269,10 +277,10 @@ type Labelled = Vec<(String, Vec<Dated>)>;
 /// to be listed.
 fn name_listed(
     fruits: &[SegmentFacts],
-    listed: &BTreeSet<&str>,
+    listed: &FxHashSet<&str>,
     window: usize,
     per_source: usize,
-) -> (Vec<Vec<Dated>>, HashMap<String, Labelled>) {
+) -> (Vec<Vec<Dated>>, FxHashMap<String, Labelled>) {
     let newest_day = oldest_day_needed(fruits.iter().map(|fruit| &fruit.newest[..]), window);
     let wanted: Vec<Vec<&(String, u64, Vec<SegmentKey>)>> = fruits
         .iter()
@@ -280,27 +288,30 @@ fn name_listed(
             fruit
                 .cites
                 .iter()
-                .filter(|(value, _, _)| listed.contains(url_of(value).0))
+                .filter(|(value, _, _)| listed.contains(cite_parts(value).0))
                 .collect()
         })
         .collect();
-    let mut cited_keys: HashMap<&str, Vec<&[SegmentKey]>> = HashMap::new();
+    let mut cited_keys: FxHashMap<&str, Vec<&[SegmentKey]>> = FxHashMap::default();
     for (value, _, kept) in wanted.iter().flatten() {
-        cited_keys.entry(url_of(value).0).or_default().push(kept);
+        cited_keys
+            .entry(cite_parts(value).0)
+            .or_default()
+            .push(kept);
     }
-    let cited_day: HashMap<&str, Option<u64>> = cited_keys
+    let cited_day: FxHashMap<&str, Option<u64>> = cited_keys
         .into_iter()
         .map(|(url, lists)| (url, oldest_day_needed(lists, per_source)))
         .collect();
 
     let mut newest = Vec::with_capacity(fruits.len());
-    let mut citations: HashMap<String, Labelled> = HashMap::new();
+    let mut citations: FxHashMap<String, Labelled> = FxHashMap::default();
     for (fruit, wanted) in fruits.iter().zip(wanted) {
         let mut keys = on_or_after(&fruit.newest, newest_day);
         let newest_len = keys.len();
         let mut lengths = Vec::with_capacity(wanted.len());
         for (value, _, kept) in &wanted {
-            let day = cited_day.get(url_of(value).0).copied().flatten();
+            let day = cited_day.get(cite_parts(value).0).copied().flatten();
             let recent = on_or_after(kept, day);
             lengths.push(recent.len());
             keys.extend(recent);
@@ -308,7 +319,7 @@ fn name_listed(
         let mut dated = fruit.order.dated(fruit.segment, &keys).into_iter();
         newest.push(dated.by_ref().take(newest_len).collect());
         for ((value, _, _), length) in wanted.into_iter().zip(lengths) {
-            let (url, label) = url_of(value);
+            let (url, _, label) = cite_parts(value);
             let items: Vec<Dated> = dated.by_ref().take(length).collect();
             citations
                 .entry(url.to_string())
@@ -451,4 +462,23 @@ impl FactsSegment {
 
 fn first_ord(column: Option<&StrColumn>, doc: DocId) -> Option<u64> {
     column.and_then(|column| column.term_ords(doc).next())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cites_values_split_into_url_host_and_label() {
+        let value =
+            format!("https://www.cisa.gov/kev{CITE_SEPARATOR}cisa.gov{CITE_SEPARATOR}CISA KEV");
+        assert_eq!(
+            cite_parts(&value),
+            ("https://www.cisa.gov/kev", "cisa.gov", "CISA KEV")
+        );
+        // Only the first two separators split: a label keeps anything after them.
+        let odd = format!("u{CITE_SEPARATOR}h{CITE_SEPARATOR}a{CITE_SEPARATOR}b");
+        assert_eq!(cite_parts(&odd), ("u", "h", "a\u{1f}b"));
+        assert_eq!(cite_parts("bare"), ("bare", "", ""));
+    }
 }

@@ -17,7 +17,6 @@ use serde::Serialize;
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::Searcher;
 
-use crate::corpus::markdown::host_of;
 use crate::index::facet_counts::FacetCounts;
 use crate::index::kept::Kept;
 use crate::index::reader::item_at;
@@ -486,11 +485,13 @@ fn timeline_entry(item: &Item) -> TimelineEntry {
 /// URLs.
 fn sources(facts: &Facts) -> Sources {
     let mut per_host: BTreeMap<String, usize> = BTreeMap::new();
-    let mut ranked: Vec<(&String, &Cited, String)> = Vec::with_capacity(facts.cited.len());
+    let mut ranked: Vec<(&String, &Cited)> = Vec::with_capacity(facts.cited.len());
     for (url, cited) in &facts.cited {
-        let Some(host) = host_of(url) else { continue };
-        *per_host.entry(host.clone()).or_default() += 1;
-        ranked.push((url, cited, host));
+        if cited.host.is_empty() {
+            continue;
+        }
+        *per_host.entry(cited.host.clone()).or_default() += 1;
+        ranked.push((url, cited));
     }
     let urls = ranked.len();
     let hosts = per_host.len();
@@ -500,9 +501,9 @@ fn sources(facts: &Facts) -> Sources {
     let list = ranked
         .into_iter()
         .take(SOURCES_LISTED)
-        .map(|(url, cited, host)| CitedSource {
+        .map(|(url, cited)| CitedSource {
             url: url.clone(),
-            host,
+            host: cited.host.clone(),
             label: cited.label.clone(),
             cited_by: cited.items,
             items: cited.newest.iter().map(|dated| dated.id.clone()).collect(),

@@ -58,8 +58,10 @@ pub struct Fields {
     pub linked: Field,
     /// Cited URLs.
     pub url: Field,
-    /// Each cited source as `url` + [`CITE_SEPARATOR`] + link text (fast column
-    /// only): what an entity page's source list is counted from.
+    /// Each cited source as `url`, host and link text joined by [`CITE_SEPARATOR`]
+    /// (fast column only): what an entity page's source list is counted from. The
+    /// host found at ingest is kept so that a page need not parse a thousand URLs
+    /// again.
     pub cites: Field,
     /// Verification flag.
     pub verification: Field,
@@ -70,7 +72,8 @@ pub struct Fields {
 /// The fast column of every host and entity of an item: see [`Fields::linked`].
 pub const LINKED: &str = "linked";
 
-/// Separates the URL from the link text in a `cites` value; no URL holds it.
+/// Separates the URL, host and link text of a `cites` value; no URL or host holds
+/// it.
 pub const CITE_SEPARATOR: char = '\u{1f}';
 
 /// Facet roots, one per facet field.

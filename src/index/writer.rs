@@ -127,7 +127,7 @@ fn rebuild_units(
             return Err(error);
         }
     };
-    commit(index, &mut writer)?;
+    commit(index, writer)?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -153,7 +153,7 @@ pub fn add(
             return Err(error);
         }
     };
-    commit(index, &mut writer)?;
+    commit(index, writer)?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -180,15 +180,21 @@ pub fn all_files(index: &DossierIndex) -> Result<Vec<SourceFile>, IngestError> {
         .collect()
 }
 
+/// Commits, then waits for the merges the commit started. A command exits when
+/// this returns, and a merge still running would be dropped with its process: with
+/// one small segment per `add`, segments would pile up ingest after ingest.
 fn commit(
     index: &DossierIndex,
-    writer: &mut IndexWriter<TantivyDocument>,
+    mut writer: IndexWriter<TantivyDocument>,
 ) -> Result<(), IndexError> {
     let mut prepared = writer
         .prepare_commit()
         .map_err(|error| index.error(error))?;
     prepared.set_payload(super::FORMAT);
     prepared.commit().map_err(|error| index.error(error))?;
+    writer
+        .wait_merging_threads()
+        .map_err(|error| index.error(error))?;
     index.reload()
 }
 
@@ -596,7 +602,10 @@ pub fn item_document(
         document.add_text(fields.url, &source.url);
         document.add_text(
             fields.cites,
-            format!("{}{CITE_SEPARATOR}{}", source.url, source.label),
+            format!(
+                "{}{CITE_SEPARATOR}{}{CITE_SEPARATOR}{}",
+                source.url, source.host, source.label
+            ),
         );
     }
     if let Some(verification) = &item.verification {
