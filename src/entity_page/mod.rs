@@ -11,7 +11,8 @@
 mod facts;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Serialize;
 use tantivy::query::{BooleanQuery, Occur, Query};
@@ -40,6 +41,23 @@ pub const MAX_WINDOW: usize = 1000;
 /// Pages kept per index generation (see [`crate::index::kept`]): the busiest
 /// entities are the most visited and the dearest to build.
 static PAGES: Kept<(String, Window), Arc<EntityPage>> = Kept::new(256);
+
+/// Held while a page is built. One build already keeps every core busy (segments
+/// are read in parallel), so building one page at a time costs no throughput; and
+/// when many requests ask for the same page after a commit, the first builds it
+/// and the others find it kept, instead of each building it again (thirty-two
+/// concurrent first requests for the busiest page at a million items took over a
+/// second each that way).
+static BUILDING: Mutex<()> = Mutex::new(());
+
+/// Pages built so far by [`entity_page`].
+static BUILT: AtomicU64 = AtomicU64::new(0);
+
+/// How many pages [`entity_page`] has built (rather than found kept) in this
+/// process.
+pub fn pages_built() -> u64 {
+    BUILT.load(Ordering::Relaxed)
+}
 
 /// Cited URLs listed, most cited first; the counts cover them all.
 pub const SOURCES_LISTED: usize = 50;
@@ -273,7 +291,12 @@ pub fn entity_page(
     if let Some(page) = PAGES.get(&generation, registry.version(), &request) {
         return Ok(EntityPage::clone(&page));
     }
+    let _building = BUILDING.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(page) = PAGES.get(&generation, registry.version(), &request) {
+        return Ok(EntityPage::clone(&page));
+    }
     let page = build_on(index, &searcher, registry, &request.0, window)?;
+    BUILT.fetch_add(1, Ordering::Relaxed);
     PAGES.put(
         generation,
         registry.version(),
