@@ -130,8 +130,8 @@ pub struct FactsSegment {
     /// By entity ordinal: a segment has a few hundred, and a slot per ordinal
     /// costs less than hashing every item's entities.
     shared: Vec<Option<NewestInSegment>>,
-    /// By cites ordinal. Every item cites a few URLs, and hashing their ordinals
-    /// with the default (DoS-resistant) hasher was a tenth of a busy page.
+    /// By cites ordinal. Every item cites a few URLs; hashing their ordinals with
+    /// the default (DoS-resistant) hasher was 6 % of a busy page's profile.
     cited: FxHashMap<u64, (u64, NewestInSegment)>,
     newest: NewestInSegment,
 }
@@ -292,17 +292,7 @@ fn name_listed(
                 .collect()
         })
         .collect();
-    let mut cited_keys: FxHashMap<&str, Vec<&[SegmentKey]>> = FxHashMap::default();
-    for (value, _, kept) in wanted.iter().flatten() {
-        cited_keys
-            .entry(cite_parts(value).0)
-            .or_default()
-            .push(kept);
-    }
-    let cited_day: FxHashMap<&str, Option<u64>> = cited_keys
-        .into_iter()
-        .map(|(url, lists)| (url, oldest_day_needed(lists, per_source)))
-        .collect();
+    let cited_day = oldest_days_cited(&wanted, per_source);
 
     let mut newest = Vec::with_capacity(fruits.len());
     let mut citations: FxHashMap<String, Labelled> = FxHashMap::default();
@@ -328,6 +318,25 @@ fn name_listed(
         }
     }
     (newest, citations)
+}
+
+/// Per URL of `wanted` (each segment's listed cited values), the oldest day of its
+/// kept citing items that can still be among its newest `per_source`.
+fn oldest_days_cited<'a>(
+    wanted: &[Vec<&'a (String, u64, Vec<SegmentKey>)>],
+    per_source: usize,
+) -> FxHashMap<&'a str, Option<u64>> {
+    let mut kept_by_url: FxHashMap<&str, Vec<&[SegmentKey]>> = FxHashMap::default();
+    for (value, _, kept) in wanted.iter().flatten() {
+        kept_by_url
+            .entry(cite_parts(value).0)
+            .or_default()
+            .push(kept);
+    }
+    kept_by_url
+        .into_iter()
+        .map(|(url, lists)| (url, oldest_day_needed(lists, per_source)))
+        .collect()
 }
 
 /// One URL's newest citing items over every segment and label, and the label of the

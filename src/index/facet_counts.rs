@@ -62,27 +62,7 @@ impl FacetValues {
                 columns.push(column_of(facet, facets));
             }
         }
-        let counted = |root: &str, column: &str| {
-            facets
-                .iter()
-                .position(|&facet| facet == root && column_of(facet, facets) == column)
-        };
-
-        // Per segment, per column: (facet, leaf) of each segment ordinal.
-        let mut per_segment = Vec::new();
-        for reader in searcher.segment_readers() {
-            let values = columns
-                .iter()
-                .map(|&column| {
-                    let terms = segment_terms(reader, column)?;
-                    Ok(terms
-                        .into_iter()
-                        .map(|(root, leaf)| (counted(&root, column), leaf))
-                        .collect::<Vec<_>>())
-                })
-                .collect::<tantivy::Result<Vec<_>>>()?;
-            per_segment.push((reader.segment_id(), values));
-        }
+        let per_segment = segment_values(searcher, facets, &columns)?;
 
         let leaves: Vec<Vec<String>> = (0..facets.len())
             .map(|facet| {
@@ -105,21 +85,7 @@ impl FacetValues {
             .collect();
         let segments = per_segment
             .iter()
-            .map(|(id, columns)| {
-                let shared: Vec<Vec<u32>> = columns
-                    .iter()
-                    .map(|values| {
-                        values
-                            .iter()
-                            .map(|(facet, leaf)| match facet {
-                                Some(facet) => offsets[*facet] + place(&leaves[*facet], leaf),
-                                None => UNCOUNTED,
-                            })
-                            .collect()
-                    })
-                    .collect();
-                (*id, Arc::from(shared))
-            })
+            .map(|(id, columns)| (*id, shared_ordinals(columns, &leaves, &offsets)))
             .collect();
         Ok(FacetValues {
             columns,
@@ -128,6 +94,59 @@ impl FacetValues {
             segments,
         })
     }
+}
+
+/// Per segment, per column: the facet (its place in `facets`, if counted) and the
+/// leaf of each segment ordinal.
+type SegmentValues = Vec<(SegmentId, Vec<Vec<(Option<usize>, String)>>)>;
+
+fn segment_values(
+    searcher: &Searcher,
+    facets: &[&'static str],
+    columns: &[&'static str],
+) -> tantivy::Result<SegmentValues> {
+    let counted = |root: &str, column: &str| {
+        facets
+            .iter()
+            .position(|&facet| facet == root && column_of(facet, facets) == column)
+    };
+    let mut per_segment = Vec::new();
+    for reader in searcher.segment_readers() {
+        let values = columns
+            .iter()
+            .map(|&column| {
+                let terms = segment_terms(reader, column)?;
+                Ok(terms
+                    .into_iter()
+                    .map(|(root, leaf)| (counted(&root, column), leaf))
+                    .collect::<Vec<_>>())
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        per_segment.push((reader.segment_id(), values));
+    }
+    Ok(per_segment)
+}
+
+/// Per column of one segment, the shared ordinal of each segment ordinal: the
+/// facet's offset plus the leaf's place among the facet's sorted `leaves`.
+fn shared_ordinals(
+    columns: &[Vec<(Option<usize>, String)>],
+    leaves: &[Vec<String>],
+    offsets: &[u32],
+) -> Arc<[Vec<u32>]> {
+    let shared: Vec<Vec<u32>> = columns
+        .iter()
+        .map(|values| {
+            values
+                .iter()
+                .map(|(facet, leaf)| match facet {
+                    Some(facet) => offsets[*facet] + place(&leaves[*facet], leaf),
+                    None => UNCOUNTED,
+                })
+                .collect()
+        })
+        .collect();
+    Arc::from(shared)
 }
 
 /// The column that holds the values of `facet` when `facets` are counted: hosts
