@@ -35,9 +35,6 @@ pub struct Facts {
     pub briefs: usize,
     /// Items per section key.
     pub sections: BTreeMap<String, u64>,
-    /// Items outside weekly summaries per linked entity key (the entity itself
-    /// included): the co-occurrence counts.
-    pub cooccurring: BTreeMap<String, u64>,
     /// Cited sources by URL.
     pub cited: BTreeMap<String, Cited>,
     /// The newest items, as many as asked for.
@@ -71,6 +68,16 @@ struct Evidence {
 type SegmentPart = (usize, Vec<SegmentKey>);
 
 impl Facts {
+    /// Items outside weekly summaries per linked entity key (the entity itself
+    /// included): the co-occurrence counts.
+    pub fn cooccurring(&self) -> BTreeMap<String, u64> {
+        self.evidence
+            .keys
+            .iter()
+            .map(|(key, (count, _))| (key.clone(), *count))
+            .collect()
+    }
+
     /// The newest items (outside weekly summaries) linking both the entity and
     /// `other`, at most the collector's `evidence` of them.
     pub fn evidence(&self, other: &str, limit: usize) -> Vec<Dated> {
@@ -217,41 +224,42 @@ impl Collector for FactsCollector {
                 .segments
                 .push((fruit.segment, fruit.order.clone()));
         }
-        facts.cooccurring = facts
-            .evidence
-            .keys
-            .iter()
-            .map(|(key, (count, _))| (key.clone(), *count))
-            .collect();
         // A brief's items rarely straddle two segments, but when they do it is one brief.
         let briefs: FxHashSet<&str> = fruits
             .iter()
             .flat_map(|fruit| fruit.briefs.iter().map(String::as_str))
             .collect();
         facts.briefs = briefs.len();
+        (facts.newest, facts.cited) = self.cited_sources(&fruits);
+        Ok(facts)
+    }
+}
 
-        let mut counted: FxHashMap<&str, u64> = FxHashMap::default();
-        let mut hosts: FxHashMap<&str, &str> = FxHashMap::default();
+impl FactsCollector {
+    /// The newest items, and every cited URL with its host and count; the most
+    /// cited also with their label and newest citing items.
+    fn cited_sources(&self, fruits: &[SegmentFacts]) -> (Vec<Dated>, BTreeMap<String, Cited>) {
+        let mut counted: FxHashMap<&str, (u64, &str)> = FxHashMap::default();
         for (value, items, _) in fruits.iter().flat_map(|fruit| &fruit.cites) {
             let (url, host, _) = cite_parts(value);
-            *counted.entry(url).or_default() += items;
-            hosts.entry(url).or_insert(host);
+            counted.entry(url).or_insert((0, host)).0 += items;
         }
         let listed = most_cited(&counted, self.sources);
-        let (newest, mut citations) = name_listed(&fruits, &listed, self.window, self.per_source);
-        facts.newest = newest_of(newest, self.window);
-        for (url, &items) in &counted {
-            let mut cited = Cited {
-                host: hosts.get(url).copied().unwrap_or_default().to_string(),
+        let (newest, mut citations) = name_listed(fruits, &listed, self.window, self.per_source);
+
+        let mut cited = BTreeMap::new();
+        for (url, &(items, host)) in &counted {
+            let mut source = Cited {
+                host: host.to_string(),
                 items,
                 ..Cited::default()
             };
             if let Some(labelled) = citations.remove(*url) {
-                (cited.label, cited.newest) = newest_citations(labelled, self.per_source);
+                (source.label, source.newest) = newest_citations(labelled, self.per_source);
             }
-            facts.cited.insert(url.to_string(), cited);
+            cited.insert(url.to_string(), source);
         }
-        Ok(facts)
+        (newest_of(newest, self.window), cited)
     }
 }
 
@@ -263,8 +271,8 @@ fn cite_parts(value: &str) -> (&str, &str, &str) {
 }
 
 /// The `limit` URLs cited by most items, ties by URL.
-fn most_cited<'a>(counted: &FxHashMap<&'a str, u64>, limit: usize) -> FxHashSet<&'a str> {
-    let mut ranked: Vec<(&str, u64)> = counted.iter().map(|(&url, &n)| (url, n)).collect();
+fn most_cited<'a>(counted: &FxHashMap<&'a str, (u64, &str)>, limit: usize) -> FxHashSet<&'a str> {
+    let mut ranked: Vec<(&str, u64)> = counted.iter().map(|(&url, &(n, _))| (url, n)).collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     ranked.into_iter().take(limit).map(|(url, _)| url).collect()
 }

@@ -365,8 +365,7 @@ fn build_on(
         .map_err(|error| index.error(error))?
         .into_iter()
         .collect::<Result<Vec<Item>, IndexError>>()?;
-    let cooccurring =
-        related::rank_cooccurring(registry, &canonical, std::mem::take(&mut facts.cooccurring));
+    let cooccurring = related::rank_cooccurring(registry, &canonical, facts.cooccurring());
     let stats = Stats::cached(index, searcher)?;
     let mut suggestions = Suggester::new().score_entity(registry, &stats, &canonical, &cooccurring);
     for suggestion in &mut suggestions {
@@ -386,7 +385,7 @@ fn build_on(
         });
     let first_seen = entity.and_then(|entity| entity.first_seen.clone());
 
-    let page = EntityPage {
+    Ok(EntityPage {
         name: display_name(&canonical, registry),
         kind: entity.map_or_else(|| entity_type(&canonical).to_string(), |e| e.kind.clone()),
         aliases: entity.map(|e| e.aliases.clone()).unwrap_or_default(),
@@ -408,8 +407,7 @@ fn build_on(
             .collect(),
         first_seen,
         key: canonical,
-    };
-    Ok(page)
+    })
 }
 
 /// The query for the items linking `key`.

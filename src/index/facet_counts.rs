@@ -4,7 +4,7 @@
 //! ordinal into its name decodes a dictionary block. Naming the counted ordinals of
 //! every segment on every search, then merging the named counts, was a fifth of a
 //! search. The values of a searcher's segments do not change until the next commit,
-//! so [`FacetValues`] lists them once per generation: every value of each field in
+//! so [`FacetValues`] lists them once per generation: every value of each facet in
 //! one sorted list, and for each segment the position of each of its ordinals in
 //! that list. A search then counts by segment ordinal, adds the counts into the
 //! shared positions, and names only the values it counted, once.

@@ -57,13 +57,13 @@ pub fn oldest_day_needed<'a>(
     lists: impl IntoIterator<Item = &'a [SegmentKey]>,
     limit: usize,
 ) -> Option<u64> {
+    if limit == 0 {
+        return Some(u64::MAX);
+    }
     let mut days: Vec<Reverse<u64>> = lists
         .into_iter()
         .flat_map(|keys| keys.iter().map(|key| key.0))
         .collect();
-    if limit == 0 {
-        return Some(u64::MAX);
-    }
     if days.len() <= limit {
         return None;
     }
