@@ -31,6 +31,10 @@ use dossier::registry::Registry;
 use dossier::search::{self, SearchRequest};
 use dossier::tagger::{self, Tagger};
 
+/// The allocator of the `dossier` binary, so that figures are the product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let flag = |name: &str, default: usize| -> usize {
