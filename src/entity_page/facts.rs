@@ -4,23 +4,26 @@
 //! item to count its dates, briefs, sources and neighbours took most of a second;
 //! the same counts come from the `day`, `id`, `kind`, `brief` and `cites` columns
 //! and the `section` and `entity` facets in a few milliseconds. Counts are kept by
-//! column ordinal per segment and named in one dictionary pass at harvest. The
-//! pass also keeps, per cited URL and per co-occurring entity, the newest items
-//! behind the count, as segment keys: ids are read only for the few the page
-//! lists, and suggestion evidence needs no second query.
+//! column ordinal per segment and named from the segment's decoded columns
+//! ([`ColumnNames`]) at the merge. The pass also keeps, per cited URL and per
+//! co-occurring entity, the newest items behind the count, as segment keys: ids
+//! are read only for the few the page lists, and suggestion evidence needs no
+//! second query.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Dictionary, StrColumn};
 use tantivy::fastfield::FacetReader;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
+use crate::index::names::{ColumnNames, Term};
 use crate::index::newest::{
     newest_of, oldest_day_needed, on_or_after, Dated, DayAndId, NewestInSegment, SegmentKey,
 };
-use crate::index::ordinals::{facet_leaf, names, text, OrdinalCounts};
+use crate::index::ordinals::OrdinalCounts;
 use crate::index::schema::{facet, CITE_SEPARATOR};
 use crate::item::ItemKind;
 
@@ -35,12 +38,23 @@ pub struct Facts {
     pub briefs: usize,
     /// Items per section key.
     pub sections: BTreeMap<String, u64>,
-    /// Cited sources by URL.
-    pub cited: BTreeMap<String, Cited>,
+    /// Cited sources.
+    pub sources: CitedSources,
     /// The newest items, as many as asked for.
     pub newest: Vec<Dated>,
     /// The newest shared items per co-occurring entity, not yet named.
     evidence: Evidence,
+}
+
+/// The URLs (with a host) cited by an entity's items.
+#[derive(Debug, Default)]
+pub struct CitedSources {
+    /// Distinct URLs.
+    pub urls: usize,
+    /// Distinct URLs per host.
+    pub per_host: BTreeMap<String, usize>,
+    /// The collector's `sources` most cited URLs, most cited first, ties by URL.
+    pub listed: Vec<(String, Cited)>,
 }
 
 /// One cited URL.
@@ -107,7 +121,7 @@ pub struct FactsCollector {
     pub evidence: usize,
 }
 
-/// The columns of one segment.
+/// The columns of one segment, and the decoded values of those a page names.
 struct Columns {
     order: DayAndId,
     kind: Option<StrColumn>,
@@ -116,6 +130,10 @@ struct Columns {
     cites: Option<StrColumn>,
     section: FacetReader,
     entity: FacetReader,
+    brief_names: Arc<ColumnNames>,
+    cite_names: Arc<ColumnNames>,
+    section_names: Arc<ColumnNames>,
+    entity_names: Arc<ColumnNames>,
 }
 
 /// Counts of one segment, by ordinal.
@@ -143,18 +161,37 @@ pub struct FactsSegment {
     newest: NewestInSegment,
 }
 
-/// One segment's counts, named, with its kept documents still as segment keys.
+/// One segment's counts by ordinal, with the segment's names of those ordinals and
+/// its kept documents as segment keys.
 pub struct SegmentFacts {
     segment: SegmentOrdinal,
     order: DayAndId,
     items: u64,
     days: FxHashMap<u64, u64>,
-    briefs: Vec<String>,
-    sections: Vec<(String, u64)>,
-    cooccurring: Vec<(String, u64, Vec<SegmentKey>)>,
+    briefs: Counted<()>,
+    sections: Counted<u64>,
+    /// Per entity key: shared items and the newest of them.
+    cooccurring: Counted<(u64, Vec<SegmentKey>)>,
     newest: Vec<SegmentKey>,
-    /// Per `url` + separator + label: items and the newest citing items.
-    cites: Vec<(String, u64, Vec<SegmentKey>)>,
+    /// Per `url` + separator + host + separator + label: items and the newest
+    /// citing items.
+    cites: Counted<(u64, Vec<SegmentKey>)>,
+}
+
+/// What a segment counted of one column, by ordinal in order, and the column's
+/// names.
+struct Counted<T> {
+    names: Arc<ColumnNames>,
+    values: Vec<(u64, T)>,
+}
+
+impl<T> Counted<T> {
+    /// The counted values by name.
+    fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
+        self.values
+            .iter()
+            .map(|(ord, value)| (self.names.get(*ord), value))
+    }
 }
 
 impl Collector for FactsCollector {
@@ -173,8 +210,13 @@ impl Collector for FactsCollector {
             None => None,
         };
         let brief = fast.str("brief")?;
+        let cites = fast.str("cites")?;
         let section = reader.facet_reader(facet::SECTION)?;
         let entity = reader.facet_reader(facet::ENTITY)?;
+        let names = |column: &'static str, values: Option<&Dictionary>, term: Term| match values {
+            Some(values) => ColumnNames::of(reader.segment_id(), column, values, term),
+            None => Ok(Arc::default()),
+        };
         Ok(FactsSegment {
             segment,
             per_source: self.per_source,
@@ -194,8 +236,20 @@ impl Collector for FactsCollector {
                 order: DayAndId::open(reader)?,
                 kind,
                 weekly,
+                brief_names: names(
+                    "brief",
+                    brief.as_ref().map(StrColumn::dictionary),
+                    Term::Whole,
+                )?,
+                cite_names: names(
+                    "cites",
+                    cites.as_ref().map(StrColumn::dictionary),
+                    Term::Whole,
+                )?,
+                section_names: names(facet::SECTION, Some(section.facet_dict()), Term::FacetLeaf)?,
+                entity_names: names(facet::ENTITY, Some(entity.facet_dict()), Term::FacetLeaf)?,
                 brief,
-                cites: fast.str("cites")?,
+                cites,
                 section,
                 entity,
             },
@@ -208,14 +262,22 @@ impl Collector for FactsCollector {
 
     fn merge_fruits(&self, mut fruits: Vec<SegmentFacts>) -> tantivy::Result<Facts> {
         // Merging runs on one thread after the segments are counted in parallel:
-        // what the segments named is moved here, not copied.
+        // names are borrowed from the segments' decoded columns, and only what the
+        // page keeps is copied out of them.
         let mut facts = Facts::default();
+        let mut sections: FxHashMap<&str, u64> = FxHashMap::default();
+        let mut cooccurring: FxHashMap<&str, (u64, Vec<SegmentPart>)> = FxHashMap::default();
         for (at, fruit) in fruits.iter_mut().enumerate() {
             facts.items += fruit.items;
-            add_counts(&mut facts.days, fruit.days.drain());
-            add_counts(&mut facts.sections, fruit.sections.drain(..));
-            for (key, count, keys) in fruit.cooccurring.drain(..) {
-                let (total, parts) = facts.evidence.keys.entry(key).or_default();
+            for (day, count) in fruit.days.drain() {
+                *facts.days.entry(day).or_default() += count;
+            }
+            for (section, count) in fruit.sections.iter() {
+                *sections.entry(section).or_default() += count;
+            }
+            let names = &fruit.cooccurring.names;
+            for (ord, (count, keys)) in fruit.cooccurring.values.drain(..) {
+                let (total, parts) = cooccurring.entry(names.get(ord)).or_default();
                 *total += count;
                 parts.push((at, keys));
             }
@@ -224,42 +286,70 @@ impl Collector for FactsCollector {
                 .segments
                 .push((fruit.segment, fruit.order.clone()));
         }
+        facts.sections = owned_keys(sections);
+        facts.evidence.keys = cooccurring
+            .into_iter()
+            .map(|(key, counted)| (key.to_string(), counted))
+            .collect();
         // A brief's items rarely straddle two segments, but when they do it is one brief.
         let briefs: FxHashSet<&str> = fruits
             .iter()
-            .flat_map(|fruit| fruit.briefs.iter().map(String::as_str))
+            .flat_map(|fruit| fruit.briefs.iter().map(|(name, _)| name))
             .collect();
         facts.briefs = briefs.len();
-        (facts.newest, facts.cited) = self.cited_sources(&fruits);
+        (facts.newest, facts.sources) = self.cited_sources(&fruits);
         Ok(facts)
     }
 }
 
-impl FactsCollector {
-    /// The newest items, and every cited URL with its host and count; the most
-    /// cited also with their label and newest citing items.
-    fn cited_sources(&self, fruits: &[SegmentFacts]) -> (Vec<Dated>, BTreeMap<String, Cited>) {
-        let mut counted: FxHashMap<&str, (u64, &str)> = FxHashMap::default();
-        for (value, items, _) in fruits.iter().flat_map(|fruit| &fruit.cites) {
-            let (url, host, _) = cite_parts(value);
-            counted.entry(url).or_insert((0, host)).0 += items;
-        }
-        let listed = most_cited(&counted, self.sources);
-        let (newest, mut citations) = name_listed(fruits, &listed, self.window, self.per_source);
+/// A map keyed by borrowed names, with owned keys.
+fn owned_keys<V>(map: FxHashMap<&str, V>) -> BTreeMap<String, V> {
+    map.into_iter()
+        .map(|(key, value)| (key.to_string(), value))
+        .collect()
+}
 
-        let mut cited = BTreeMap::new();
-        for (url, &(items, host)) in &counted {
-            let mut source = Cited {
-                host: host.to_string(),
-                items,
-                ..Cited::default()
-            };
-            if let Some(labelled) = citations.remove(*url) {
-                (source.label, source.newest) = newest_citations(labelled, self.per_source);
+impl FactsCollector {
+    /// The newest items, and the cited URLs: counted per host, and the most cited
+    /// listed with their label and newest citing items. A URL without a host (not
+    /// a web address) is not a source.
+    fn cited_sources(&self, fruits: &[SegmentFacts]) -> (Vec<Dated>, CitedSources) {
+        let mut counted: FxHashMap<&str, (u64, &str)> = FxHashMap::default();
+        for (value, (items, _)) in fruits.iter().flat_map(|fruit| fruit.cites.iter()) {
+            let (url, host, _) = cite_parts(value);
+            if !host.is_empty() {
+                counted.entry(url).or_insert((0, host)).0 += items;
             }
-            cited.insert(url.to_string(), source);
         }
-        (newest_of(newest, self.window), cited)
+        let mut per_host: FxHashMap<&str, usize> = FxHashMap::default();
+        for (_, host) in counted.values() {
+            *per_host.entry(host).or_default() += 1;
+        }
+        let ranked = most_cited(&counted, self.sources);
+        let wanted: FxHashSet<&str> = ranked.iter().copied().collect();
+        let (newest, mut citations) = name_listed(fruits, &wanted, self.window, self.per_source);
+
+        let listed = ranked
+            .into_iter()
+            .map(|url| {
+                let (items, host) = counted[url];
+                let mut source = Cited {
+                    host: host.to_string(),
+                    items,
+                    ..Cited::default()
+                };
+                if let Some(labelled) = citations.remove(url) {
+                    (source.label, source.newest) = newest_citations(labelled, self.per_source);
+                }
+                (url.to_string(), source)
+            })
+            .collect();
+        let sources = CitedSources {
+            urls: counted.len(),
+            per_host: owned_keys(per_host),
+            listed,
+        };
+        (newest_of(newest, self.window), sources)
     }
 }
 
@@ -270,11 +360,20 @@ fn cite_parts(value: &str) -> (&str, &str, &str) {
     (url, host, label)
 }
 
-/// The `limit` URLs cited by most items, ties by URL.
-fn most_cited<'a>(counted: &FxHashMap<&'a str, (u64, &str)>, limit: usize) -> FxHashSet<&'a str> {
+/// The `limit` URLs cited by most items, most cited first, ties by URL.
+fn most_cited<'a>(counted: &FxHashMap<&'a str, (u64, &str)>, limit: usize) -> Vec<&'a str> {
     let mut ranked: Vec<(&str, u64)> = counted.iter().map(|(&url, &(n, _))| (url, n)).collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    ranked.into_iter().take(limit).map(|(url, _)| url).collect()
+    let order = |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+    // Thousands of URLs are counted and a few dozen listed: select, then sort those.
+    if limit == 0 {
+        return Vec::new();
+    }
+    if ranked.len() > limit {
+        ranked.select_nth_unstable_by(limit - 1, order);
+        ranked.truncate(limit);
+    }
+    ranked.sort_unstable_by(order);
+    ranked.into_iter().map(|(url, _)| url).collect()
 }
 
 /// Labelled citations of one URL: each label with its newest citing items.
@@ -290,13 +389,14 @@ fn name_listed(
     per_source: usize,
 ) -> (Vec<Vec<Dated>>, FxHashMap<String, Labelled>) {
     let newest_day = oldest_day_needed(fruits.iter().map(|fruit| &fruit.newest[..]), window);
-    let wanted: Vec<Vec<&(String, u64, Vec<SegmentKey>)>> = fruits
+    let wanted: Vec<Vec<(&str, &[SegmentKey])>> = fruits
         .iter()
         .map(|fruit| {
             fruit
                 .cites
                 .iter()
-                .filter(|(value, _, _)| listed.contains(cite_parts(value).0))
+                .filter(|(value, _)| listed.contains(cite_parts(value).0))
+                .map(|(value, (_, kept))| (value, &kept[..]))
                 .collect()
         })
         .collect();
@@ -308,7 +408,7 @@ fn name_listed(
         let mut keys = on_or_after(&fruit.newest, newest_day);
         let newest_len = keys.len();
         let mut lengths = Vec::with_capacity(wanted.len());
-        for (value, _, kept) in &wanted {
+        for (value, kept) in &wanted {
             let day = cited_day.get(cite_parts(value).0).copied().flatten();
             let recent = on_or_after(kept, day);
             lengths.push(recent.len());
@@ -316,7 +416,7 @@ fn name_listed(
         }
         let mut dated = fruit.order.dated(fruit.segment, &keys).into_iter();
         newest.push(dated.by_ref().take(newest_len).collect());
-        for ((value, _, _), length) in wanted.into_iter().zip(lengths) {
+        for ((value, _), length) in wanted.into_iter().zip(lengths) {
             let (url, _, label) = cite_parts(value);
             let items: Vec<Dated> = dated.by_ref().take(length).collect();
             citations
@@ -331,11 +431,11 @@ fn name_listed(
 /// Per URL of `wanted` (each segment's listed cited values), the oldest day of its
 /// kept citing items that can still be among its newest `per_source`.
 fn oldest_days_cited<'a>(
-    wanted: &[Vec<&'a (String, u64, Vec<SegmentKey>)>],
+    wanted: &[Vec<(&'a str, &[SegmentKey])>],
     per_source: usize,
 ) -> FxHashMap<&'a str, Option<u64>> {
     let mut kept_by_url: FxHashMap<&str, Vec<&[SegmentKey]>> = FxHashMap::default();
-    for (value, _, kept) in wanted.iter().flatten() {
+    for (value, kept) in wanted.iter().flatten() {
         kept_by_url
             .entry(cite_parts(value).0)
             .or_default()
@@ -363,12 +463,6 @@ fn newest_citations(labelled: Labelled, per_source: usize) -> (String, Vec<Dated
         label,
         newest_of(labelled.into_iter().map(|(_, dated)| dated), per_source),
     )
-}
-
-fn add_counts<K: Ord>(into: &mut BTreeMap<K, u64>, counts: impl IntoIterator<Item = (K, u64)>) {
-    for (key, count) in counts {
-        *into.entry(key).or_default() += count;
-    }
 }
 
 impl SegmentCollector for FactsSegment {
@@ -426,53 +520,64 @@ impl FactsSegment {
         }
     }
 
-    /// Names the counted ordinals.
+    /// Puts the counts in ordinal order, next to the segment's names.
     fn name(mut self) -> SegmentFacts {
         let columns = &self.columns;
-        let briefs = match &columns.brief {
-            Some(briefs) => names(briefs.dictionary(), &self.briefs.counted(), text),
-            None => Vec::new(),
+        let briefs = Counted {
+            names: Arc::clone(&columns.brief_names),
+            values: self
+                .briefs
+                .counted()
+                .into_iter()
+                .map(|ord| (ord, ()))
+                .collect(),
         };
-        let sections = self
-            .sections
-            .named(columns.section.facet_dict(), facet_leaf);
-        let linked = self.cooccurring.counted();
-        let cooccurring = names(columns.entity.facet_dict(), &linked, facet_leaf)
+        let sections = Counted {
+            names: Arc::clone(&columns.section_names),
+            values: self
+                .sections
+                .counted()
+                .into_iter()
+                .map(|ord| (ord, self.sections.count(ord)))
+                .collect(),
+        };
+        let cooccurring = Counted {
+            names: Arc::clone(&columns.entity_names),
+            values: self
+                .cooccurring
+                .counted()
+                .into_iter()
+                .map(|ord| {
+                    let kept = self
+                        .shared
+                        .get_mut(ord as usize)
+                        .and_then(Option::take)
+                        .map(NewestInSegment::into_sorted);
+                    (ord, (self.cooccurring.count(ord), kept.unwrap_or_default()))
+                })
+                .collect(),
+        };
+        // In value order, as the dictionary named them before: a URL cited under
+        // two labels by the same newest item takes the first label.
+        let mut cited: Vec<(u64, (u64, Vec<SegmentKey>))> = self
+            .cited
             .into_iter()
-            .zip(&linked)
-            .map(|(key, ord)| {
-                let kept = self
-                    .shared
-                    .get_mut(*ord as usize)
-                    .and_then(Option::take)
-                    .map(NewestInSegment::into_sorted);
-                (key, self.cooccurring.count(*ord), kept.unwrap_or_default())
-            })
+            .map(|(ord, (items, newest))| (ord, (items, newest.into_sorted())))
             .collect();
-        let cites = match &columns.cites {
-            Some(values) => {
-                let mut cited: Vec<(u64, (u64, NewestInSegment))> =
-                    self.cited.into_iter().collect();
-                cited.sort_unstable_by_key(|(ord, _)| *ord);
-                let ords: Vec<u64> = cited.iter().map(|(ord, _)| *ord).collect();
-                names(values.dictionary(), &ords, text)
-                    .into_iter()
-                    .zip(cited)
-                    .map(|(value, (_, (items, newest)))| (value, items, newest.into_sorted()))
-                    .collect()
-            }
-            None => Vec::new(),
-        };
+        cited.sort_unstable_by_key(|(ord, _)| *ord);
         SegmentFacts {
             segment: self.segment,
-            order: self.columns.order,
-            items: self.items,
-            days: self.days,
             briefs,
             sections,
             cooccurring,
+            cites: Counted {
+                names: Arc::clone(&self.columns.cite_names),
+                values: cited,
+            },
+            order: self.columns.order,
+            items: self.items,
+            days: self.days,
             newest: self.newest.into_sorted(),
-            cites,
         }
     }
 }

@@ -20,6 +20,7 @@ use tantivy::Searcher;
 
 use crate::index::facet_counts::FacetCounts;
 use crate::index::kept::Kept;
+use crate::index::names;
 use crate::index::reader::item_at;
 use crate::index::schema::facet;
 use crate::index::{generation, DossierIndex, IndexError};
@@ -32,7 +33,7 @@ use crate::related::{
 use crate::search::{canonical_key, escape_html};
 use crate::tagger::{display_name, entity_type};
 
-use facts::{Cited, Facts, FactsCollector};
+use facts::{Facts, FactsCollector};
 
 /// Items listed by default.
 pub const DEFAULT_WINDOW: usize = 100;
@@ -341,6 +342,7 @@ fn build_on(
         per_source: ITEMS_PER_SOURCE,
         evidence: EVIDENCE_LISTED,
     };
+    names::forget_other_segments(searcher);
     let mut facts = searcher
         .search(items_query(index, &canonical).as_ref(), &collector)
         .map_err(|error| index.error(error))?;
@@ -505,50 +507,37 @@ fn timeline_entry(item: &Item) -> TimelineEntry {
 /// Distinct URLs, their hosts, the distinct-URL count per host, and the most cited
 /// URLs.
 fn sources(facts: &Facts) -> Sources {
-    let mut per_host: BTreeMap<String, usize> = BTreeMap::new();
-    let mut ranked: Vec<(&String, &Cited)> = Vec::with_capacity(facts.cited.len());
-    for (url, cited) in &facts.cited {
-        if cited.host.is_empty() {
-            continue;
-        }
-        *per_host.entry(cited.host.clone()).or_default() += 1;
-        ranked.push((url, cited));
-    }
-    let urls = ranked.len();
-    let hosts = per_host.len();
-    let distribution = host_shares(per_host, urls);
-    // Hundreds of URLs are counted; only the listed ones are copied out.
-    ranked.sort_by(|a, b| b.1.items.cmp(&a.1.items).then_with(|| a.0.cmp(b.0)));
-    let list = ranked
-        .into_iter()
-        .take(SOURCES_LISTED)
-        .map(|(url, cited)| CitedSource {
+    let cited = &facts.sources;
+    let list = cited
+        .listed
+        .iter()
+        .map(|(url, source)| CitedSource {
             url: url.clone(),
-            host: cited.host.clone(),
-            label: cited.label.clone(),
-            cited_by: cited.items,
-            items: cited.newest.iter().map(|dated| dated.id.clone()).collect(),
+            host: source.host.clone(),
+            label: source.label.clone(),
+            cited_by: source.items,
+            items: source.newest.iter().map(|dated| dated.id.clone()).collect(),
         })
         .collect();
     Sources {
-        urls,
-        hosts,
-        distribution,
+        urls: cited.urls,
+        hosts: cited.per_host.len(),
+        distribution: host_shares(&cited.per_host, cited.urls),
         list,
     }
 }
 
 /// Largest hosts first (ties by name), the top [`TOP_HOSTS`] by name, the rest as
 /// one "other" row.
-fn host_shares(per_host: BTreeMap<String, usize>, total: usize) -> Vec<HostShare> {
+fn host_shares(per_host: &BTreeMap<String, usize>, total: usize) -> Vec<HostShare> {
     let percent = |count: usize| ((count as f64 * 100.0) / total.max(1) as f64).round() as u32;
-    let mut ranked: Vec<(String, usize)> = per_host.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut ranked: Vec<(&String, usize)> = per_host.iter().map(|(host, &n)| (host, n)).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     let mut shares: Vec<HostShare> = ranked
         .iter()
         .take(TOP_HOSTS)
         .map(|(host, count)| HostShare {
-            host: host.clone(),
+            host: host.to_string(),
             count: *count,
             percent: percent(*count),
         })
@@ -751,7 +740,7 @@ mod tests {
         let per_host: BTreeMap<String, usize> = (0..10)
             .map(|at| (format!("h{at}.example"), if at == 0 { 5 } else { 1 }))
             .collect();
-        let shares = host_shares(per_host, 14);
+        let shares = host_shares(&per_host, 14);
         assert_eq!(shares.len(), TOP_HOSTS + 1);
         assert_eq!(
             shares[0],

@@ -9,6 +9,7 @@ pub mod analyzer;
 pub mod facet_counts;
 pub mod kept;
 pub mod merges;
+pub mod names;
 pub mod newest;
 pub mod ordinals;
 pub mod reader;
