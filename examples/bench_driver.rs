@@ -17,13 +17,14 @@ use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, ensure, Context, Result};
 use serde_json::{json, Value};
 
 use dossier::corpus::{self, SourceFile};
 use dossier::entity_page::{self, Window};
 use dossier::index::facet_counts::FacetCounts;
 use dossier::index::schema::facet;
+use dossier::index::writer::{self, Linker, WriteOptions};
 use dossier::index::DossierIndex;
 use dossier::item::Level;
 use dossier::query;
@@ -263,7 +264,10 @@ fn queries_bench(index_dir: &Path, queries: &Path, runs: usize) -> Result<Value>
     Ok(json!({"overall": percentiles(&mut all), "queries": rows}))
 }
 
-/// Entity page time for the most-cited, a median and a rare entity.
+/// Entity page time for the most-cited, a median and a rare entity: as served
+/// (kept), built afresh from every segment, the first after opening the index, and
+/// the first after each of `runs` commits adding one brief (on a copy of the
+/// index, `INDEX.after-commit`, removed at the end).
 fn entity_bench(index_dir: &Path, runs: usize) -> Result<Value> {
     let (index, registry) = open(index_dir)?;
     let registry = registry.context("the index has no registry in its manifest")?;
@@ -285,6 +289,7 @@ fn entity_bench(index_dir: &Path, runs: usize) -> Result<Value> {
         ("median", keys[keys.len() / 2].clone()),
         ("rare", keys[keys.len() - 1].clone()),
     ];
+    let keys: Vec<String> = chosen.iter().map(|(_, (_, key))| key.clone()).collect();
     let mut rows = Vec::new();
     for (role, (items, key)) in chosen {
         // The first page of a generation also counts the corpus-wide co-occurrence
@@ -310,5 +315,81 @@ fn entity_bench(index_dir: &Path, runs: usize) -> Result<Value> {
                    "latency": percentiles(&mut samples), "built": percentiles(&mut built)}),
         );
     }
+    // Last: the copy shares the index's segments, and what is kept of them.
+    for (row, mut after) in rows.iter_mut().zip(after_commits(index_dir, &keys, runs)?) {
+        row["after_commit"] = percentiles(&mut after);
+    }
     Ok(json!({"entities": rows}))
+}
+
+/// Per key, the page's time on the first visit after each of `runs` commits that
+/// add one daily brief, as a server answers it. Runs on a copy of the index made
+/// of hard links (Tantivy writes new files and replaces its meta files by
+/// renaming, so the original is never written); each brief is the corpus's newest,
+/// dated one day later than the one before.
+fn after_commits(index_dir: &Path, keys: &[String], runs: usize) -> Result<Vec<Vec<f64>>> {
+    let copy = index_dir.with_extension("after-commit");
+    let _ = std::fs::remove_dir_all(&copy);
+    let linked = std::process::Command::new("cp")
+        .arg("-al")
+        .arg(index_dir)
+        .arg(&copy)
+        .status()?;
+    ensure!(linked.success(), "cp -al {} failed", index_dir.display());
+    for own in ["dossier.json", ".tantivy-meta.lock", ".tantivy-writer.lock"] {
+        let _ = std::fs::remove_file(copy.join(own));
+    }
+    std::fs::copy(index_dir.join("dossier.json"), copy.join("dossier.json"))?;
+
+    let (index, registry) = open(&copy)?;
+    let registry = registry.context("the index has no registry in its manifest")?;
+    let tagger = Tagger::new(&registry);
+    let linker = Linker {
+        registry: &registry,
+        tagger: &tagger,
+    };
+    let (newest, text) = newest_brief(&index.manifest().corpus.context("no corpus recorded")?)?;
+    for key in keys {
+        entity_page::entity_page(&index, &registry, key, Window::default())?;
+    }
+    let mut samples = vec![Vec::with_capacity(runs); keys.len()];
+    for run in 1..=runs as i64 {
+        let date = (newest + time::Duration::days(run)).to_string();
+        let path = format!("briefs/{date}.md");
+        let brief = text.replace(&newest.to_string(), &date);
+        let file = SourceFile::new(&path, brief.into_bytes())?;
+        writer::add(&index, vec![file], &linker, &WriteOptions::default())?;
+        index.reload()?;
+        for (at, key) in keys.iter().enumerate() {
+            let started = Instant::now();
+            let page = entity_page::entity_page(&index, &registry, key, Window::default())?;
+            samples[at].push(started.elapsed().as_secs_f64() * 1e3);
+            std::hint::black_box(page);
+        }
+    }
+    std::fs::remove_dir_all(&copy)?;
+    Ok(samples)
+}
+
+/// The date and text of the newest daily brief of a corpus (`briefs/YYYY-MM-DD.md`).
+fn newest_brief(corpus: &Path) -> Result<(time::Date, String)> {
+    let mut names: Vec<String> = std::fs::read_dir(corpus.join("briefs"))?
+        .filter_map(|entry| Some(entry.ok()?.file_name().to_string_lossy().into_owned()))
+        .filter(|name| name.len() == 13 && name.ends_with(".md"))
+        .collect();
+    names.sort();
+    let name = names.pop().context("the corpus has no daily brief")?;
+    let parts: Vec<u32> = name[..10]
+        .split('-')
+        .filter_map(|part| part.parse().ok())
+        .collect();
+    let [year, month, day] = parts[..] else {
+        bail!("{name}: not a dated brief");
+    };
+    let month = time::Month::try_from(month as u8)?;
+    let date = time::Date::from_calendar_date(year as i32, month, day as u8)?;
+    Ok((
+        date,
+        std::fs::read_to_string(corpus.join("briefs").join(&name))?,
+    ))
 }

@@ -39,6 +39,8 @@ use crate::query;
 use crate::registry::Registry;
 use crate::tagger::{display_name, entity_type};
 
+mod margins;
+
 /// Fewest shared items for a pair to be scored, unless told otherwise.
 pub const DEFAULT_MIN_SHARED: u64 = 2;
 /// Most suggestions returned, unless told otherwise.
@@ -189,20 +191,20 @@ pub struct Stats {
     counts: HashMap<String, u64>,
 }
 
-/// The last counted [`Stats`] (see [`crate::index::kept`]). Segment ids are unique
-/// across indexes, so one slot serves any index; a process serving one index counts
-/// once per commit. The counts do not depend on the registry.
+/// The last added-up [`Stats`] (see [`crate::index::kept`]). Segment ids are
+/// unique across indexes, so one slot serves any index; a process serving one index
+/// adds up once per commit, counting only the segments the commit changed. The
+/// counts do not depend on the registry.
 static LAST_STATS: Kept<(), Arc<Stats>> = Kept::new(1);
 
 impl Stats {
-    /// Counts from the index, in one facet pass over the co-occurrence scope.
+    /// Counts from the index, over the co-occurrence scope: counted for the
+    /// segments not counted before, added up over all.
     pub fn load(index: &DossierIndex, searcher: &Searcher) -> Result<Stats, IndexError> {
         let scope = cooccurrence_scope(index.fields());
-        let (items, counts) = entity_counts(index, searcher, scope.as_ref())?;
-        Ok(Stats {
-            items: items as u64,
-            counts: counts.into_iter().collect(),
-        })
+        let (items, counts) =
+            margins::count(searcher, scope.as_ref()).map_err(|error| index.error(error))?;
+        Ok(Stats { items, counts })
     }
 
     /// The counts of `searcher`'s generation: counted by the first caller, shared

@@ -11,19 +11,23 @@
 //! second query.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Dictionary, StrColumn};
 use tantivy::fastfield::FacetReader;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::query::{EnableScoring, Query};
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
+use crate::index::generation;
 use crate::index::names::{ColumnNames, Term};
 use crate::index::newest::{
     newest_of, oldest_day_needed, on_or_after, Dated, DayAndId, NewestInSegment, SegmentKey,
 };
 use crate::index::ordinals::OrdinalCounts;
+use crate::index::per_segment::{self, PerSegment};
 use crate::index::schema::{facet, CITE_SEPARATOR};
 use crate::item::ItemKind;
 
@@ -73,13 +77,19 @@ pub struct Cited {
 /// Per co-occurring entity, each segment's newest shared items.
 #[derive(Default)]
 struct Evidence {
-    segments: Vec<(SegmentOrdinal, DayAndId)>,
-    /// Per entity key: shared items, and each segment's newest of them.
+    segments: Vec<Fruit>,
+    /// Per entity key: shared items, and where each segment keeps its newest
+    /// shared items.
     keys: FxHashMap<String, (u64, Vec<SegmentPart>)>,
 }
 
-/// A segment's place in [`Evidence::segments`] and its kept keys.
-type SegmentPart = (usize, Vec<SegmentKey>);
+/// A segment's place in [`Evidence::segments`], and the entity's place in that
+/// segment's `cooccurring` values.
+type SegmentPart = (usize, usize);
+
+/// One segment's facts, with the segment's ordinal in the searcher they are
+/// merged for (facts are reused across generations, ordinals are not).
+pub type Fruit = (SegmentOrdinal, Arc<SegmentFacts>);
 
 impl Facts {
     /// Items outside weekly summaries per linked entity key (the entity itself
@@ -98,10 +108,14 @@ impl Facts {
         let Some((_, parts)) = self.evidence.keys.get(other) else {
             return Vec::new();
         };
-        let day = oldest_day_needed(parts.iter().map(|(_, keys)| &keys[..]), limit);
-        let lists = parts.iter().map(|(at, keys)| {
-            let (segment, order) = &self.evidence.segments[*at];
-            order.dated(*segment, &on_or_after(keys, day))
+        let kept = |&(at, value): &SegmentPart| {
+            let (_, facts) = &self.evidence.segments[at];
+            &facts.cooccurring.values[value].1 .1[..]
+        };
+        let day = oldest_day_needed(parts.iter().map(kept), limit);
+        let lists = parts.iter().map(|part| {
+            let (segment, facts) = &self.evidence.segments[part.0];
+            facts.order.dated(*segment, &on_or_after(kept(part), day))
         });
         newest_of(lists, limit)
     }
@@ -138,7 +152,6 @@ struct Columns {
 
 /// Counts of one segment, by ordinal.
 pub struct FactsSegment {
-    segment: SegmentOrdinal,
     columns: Columns,
     per_source: usize,
     evidence: usize,
@@ -164,7 +177,6 @@ pub struct FactsSegment {
 /// One segment's counts by ordinal, with the segment's names of those ordinals and
 /// its kept documents as segment keys.
 pub struct SegmentFacts {
-    segment: SegmentOrdinal,
     order: DayAndId,
     items: u64,
     days: FxHashMap<u64, u64>,
@@ -200,7 +212,7 @@ impl Collector for FactsCollector {
 
     fn for_segment(
         &self,
-        segment: SegmentOrdinal,
+        _: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<FactsSegment> {
         let fast = reader.fast_fields();
@@ -218,7 +230,6 @@ impl Collector for FactsCollector {
             None => Ok(Arc::default()),
         };
         Ok(FactsSegment {
-            segment,
             per_source: self.per_source,
             evidence: self.evidence,
             docs: Vec::new(),
@@ -260,45 +271,116 @@ impl Collector for FactsCollector {
         false
     }
 
-    fn merge_fruits(&self, mut fruits: Vec<SegmentFacts>) -> tantivy::Result<Facts> {
-        // Merging runs on one thread after the segments are counted in parallel:
-        // names are borrowed from the segments' decoded columns, and only what the
-        // page keeps is copied out of them.
+    fn merge_fruits(&self, fruits: Vec<SegmentFacts>) -> tantivy::Result<Facts> {
+        let fruits = fruits
+            .into_iter()
+            .enumerate()
+            .map(|(segment, facts)| (segment as SegmentOrdinal, Arc::new(facts)))
+            .collect();
+        Ok(self.merge(fruits))
+    }
+}
+
+impl FactsCollector {
+    /// The facts of the items linking `key` in `searcher`. With `reuse`, each
+    /// segment's facts are kept while the segment lives, and a segment already
+    /// read for the same page is not read again (see [`PerSegment`]).
+    pub fn gather(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        key: &str,
+        reuse: bool,
+    ) -> tantivy::Result<Facts> {
+        let generation = generation(searcher);
+        if reuse {
+            KEPT.keep_only(&generation);
+        }
+        let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        let kept_as = (
+            key.to_string(),
+            [self.window, self.sources, self.per_source, self.evidence],
+        );
+        let fruits = searcher.index().search_executor().map(
+            |(segment, reader): (usize, &SegmentReader)| {
+                let segment = segment as SegmentOrdinal;
+                let state = per_segment::state(&generation, reader.segment_id());
+                if let Some(facts) = KEPT.get(&state, &kept_as).filter(|_| reuse) {
+                    return Ok((segment, facts));
+                }
+                let facts = Arc::new(self.collect_segment(weight.as_ref(), segment, reader)?);
+                SEGMENTS_READ.fetch_add(1, Ordering::Relaxed);
+                if reuse {
+                    KEPT.put(state, kept_as.clone(), Arc::clone(&facts), facts.bytes());
+                }
+                Ok((segment, facts))
+            },
+            searcher.segment_readers().iter().enumerate(),
+        )?;
+        Ok(self.merge(fruits))
+    }
+
+    /// Adds up the segments' facts. Merging runs on one thread after the segments
+    /// are counted in parallel: names are borrowed from the segments' decoded
+    /// columns, and only what the page keeps is copied out of them.
+    fn merge(&self, fruits: Vec<Fruit>) -> Facts {
         let mut facts = Facts::default();
         let mut sections: FxHashMap<&str, u64> = FxHashMap::default();
         let mut cooccurring: FxHashMap<&str, (u64, Vec<SegmentPart>)> = FxHashMap::default();
-        for (at, fruit) in fruits.iter_mut().enumerate() {
+        for (at, (_, fruit)) in fruits.iter().enumerate() {
             facts.items += fruit.items;
-            for (day, count) in fruit.days.drain() {
+            for (&day, &count) in &fruit.days {
                 *facts.days.entry(day).or_default() += count;
             }
             for (section, count) in fruit.sections.iter() {
                 *sections.entry(section).or_default() += count;
             }
-            let names = &fruit.cooccurring.names;
-            for (ord, (count, keys)) in fruit.cooccurring.values.drain(..) {
-                let (total, parts) = cooccurring.entry(names.get(ord)).or_default();
+            for (value, (key, (count, _))) in fruit.cooccurring.iter().enumerate() {
+                let (total, parts) = cooccurring.entry(key).or_default();
                 *total += count;
-                parts.push((at, keys));
+                parts.push((at, value));
             }
-            facts
-                .evidence
-                .segments
-                .push((fruit.segment, fruit.order.clone()));
         }
         facts.sections = owned_keys(sections);
-        facts.evidence.keys = cooccurring
+        let keys = cooccurring
             .into_iter()
             .map(|(key, counted)| (key.to_string(), counted))
             .collect();
         // A brief's items rarely straddle two segments, but when they do it is one brief.
         let briefs: FxHashSet<&str> = fruits
             .iter()
-            .flat_map(|fruit| fruit.briefs.iter().map(|(name, _)| name))
+            .flat_map(|(_, fruit)| fruit.briefs.iter().map(|(name, _)| name))
             .collect();
         facts.briefs = briefs.len();
         (facts.newest, facts.sources) = self.cited_sources(&fruits);
-        Ok(facts)
+        facts.evidence = Evidence {
+            segments: fruits,
+            keys,
+        };
+        facts
+    }
+}
+
+/// Segments read by [`FactsCollector::gather`] in this process.
+pub static SEGMENTS_READ: AtomicU64 = AtomicU64::new(0);
+
+/// Segment facts kept for reuse by [`FactsCollector::gather`]: a busy entity's
+/// facts take about 250 KB per segment at a million items.
+static KEPT: PerSegment<(String, [usize; 4]), Arc<SegmentFacts>> = PerSegment::new(256 << 20);
+
+impl SegmentFacts {
+    /// About how many bytes the facts take, for [`KEPT`]'s budget.
+    fn bytes(&self) -> usize {
+        let keys = |values: &[(u64, (u64, Vec<SegmentKey>))]| -> usize {
+            values.iter().map(|(_, (_, keys))| keys.len()).sum()
+        };
+        let entries = self.briefs.values.len()
+            + self.sections.values.len()
+            + self.cooccurring.values.len()
+            + self.cites.values.len()
+            + self.days.len();
+        let kept = self.newest.len() + keys(&self.cooccurring.values) + keys(&self.cites.values);
+        entries * 64 + kept * std::mem::size_of::<SegmentKey>()
     }
 }
 
@@ -313,9 +395,9 @@ impl FactsCollector {
     /// The newest items, and the cited URLs: counted per host, and the most cited
     /// listed with their label and newest citing items. A URL without a host (not
     /// a web address) is not a source.
-    fn cited_sources(&self, fruits: &[SegmentFacts]) -> (Vec<Dated>, CitedSources) {
+    fn cited_sources(&self, fruits: &[Fruit]) -> (Vec<Dated>, CitedSources) {
         let mut counted: FxHashMap<&str, (u64, &str)> = FxHashMap::default();
-        for (value, (items, _)) in fruits.iter().flat_map(|fruit| fruit.cites.iter()) {
+        for (value, (items, _)) in fruits.iter().flat_map(|(_, fruit)| fruit.cites.iter()) {
             let (url, host, _) = cite_parts(value);
             if !host.is_empty() {
                 counted.entry(url).or_insert((0, host)).0 += items;
@@ -383,15 +465,15 @@ type Labelled = Vec<(String, Vec<Dated>)>;
 /// the newest citing items of the `listed` URLs: only of the keys recent enough
 /// to be listed.
 fn name_listed(
-    fruits: &[SegmentFacts],
+    fruits: &[Fruit],
     listed: &FxHashSet<&str>,
     window: usize,
     per_source: usize,
 ) -> (Vec<Vec<Dated>>, FxHashMap<String, Labelled>) {
-    let newest_day = oldest_day_needed(fruits.iter().map(|fruit| &fruit.newest[..]), window);
+    let newest_day = oldest_day_needed(fruits.iter().map(|(_, fruit)| &fruit.newest[..]), window);
     let wanted: Vec<Vec<(&str, &[SegmentKey])>> = fruits
         .iter()
-        .map(|fruit| {
+        .map(|(_, fruit)| {
             fruit
                 .cites
                 .iter()
@@ -404,7 +486,7 @@ fn name_listed(
 
     let mut newest = Vec::with_capacity(fruits.len());
     let mut citations: FxHashMap<String, Labelled> = FxHashMap::default();
-    for (fruit, wanted) in fruits.iter().zip(wanted) {
+    for ((segment, fruit), wanted) in fruits.iter().zip(wanted) {
         let mut keys = on_or_after(&fruit.newest, newest_day);
         let newest_len = keys.len();
         let mut lengths = Vec::with_capacity(wanted.len());
@@ -414,7 +496,7 @@ fn name_listed(
             lengths.push(recent.len());
             keys.extend(recent);
         }
-        let mut dated = fruit.order.dated(fruit.segment, &keys).into_iter();
+        let mut dated = fruit.order.dated(*segment, &keys).into_iter();
         newest.push(dated.by_ref().take(newest_len).collect());
         for ((value, _), length) in wanted.into_iter().zip(lengths) {
             let (url, _, label) = cite_parts(value);
@@ -566,7 +648,6 @@ impl FactsSegment {
             .collect();
         cited.sort_unstable_by_key(|(ord, _)| *ord);
         SegmentFacts {
-            segment: self.segment,
             briefs,
             sections,
             cooccurring,

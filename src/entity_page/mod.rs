@@ -4,9 +4,10 @@
 //! The items of an entity are the items (not brief-level text) whose `entity` facet
 //! holds its key: an explicit key, a tagged mention or a CVE id of the footer. Every
 //! count comes from one pass over those documents' fast columns ([`facts`]); only the
-//! listed window of items is read from the store. The corpus-wide counts behind
-//! suggestion scores are computed once per index generation, so a page is right as
-//! soon as an ingest commits.
+//! listed window of items is read from the store. What a page counts in each
+//! segment, and the corpus-wide counts behind suggestion scores, are kept per
+//! segment while the segment lives: a page is right as soon as an ingest commits,
+//! and the first page after a commit reads only the segments the commit changed.
 
 mod facts;
 
@@ -58,6 +59,11 @@ static BUILT: AtomicU64 = AtomicU64::new(0);
 /// process.
 pub fn pages_built() -> u64 {
     BUILT.load(Ordering::Relaxed)
+}
+
+/// How many segments pages have read (rather than found kept) in this process.
+pub fn segments_read() -> u64 {
+    facts::SEGMENTS_READ.load(Ordering::Relaxed)
 }
 
 /// Cited URLs listed, most cited first; the counts cover them all.
@@ -296,7 +302,7 @@ pub fn entity_page(
     if let Some(page) = PAGES.get(&generation, registry.version(), &request) {
         return Ok(EntityPage::clone(&page));
     }
-    let page = build_on(index, &searcher, registry, &request.0, window)?;
+    let page = build_on(index, &searcher, registry, &request.0, window, true)?;
     BUILT.fetch_add(1, Ordering::Relaxed);
     PAGES.put(
         generation,
@@ -307,15 +313,24 @@ pub fn entity_page(
     Ok(page)
 }
 
-/// Builds the page of `key` without looking at the kept pages: what a request
-/// costs on the first visit after a commit.
+/// Builds the page of `key` from every segment, without looking at the kept pages
+/// or at what was kept of each segment: what a page costs the first time it is
+/// asked for after the index is opened or rebuilt. (After a commit that adds
+/// briefs, [`entity_page`] reads only the new segments.)
 pub fn build(
     index: &DossierIndex,
     registry: &Registry,
     key: &str,
     window: Window,
 ) -> Result<EntityPage, EntityError> {
-    build_on(index, &index.searcher(), registry, asked(key)?, window)
+    build_on(
+        index,
+        &index.searcher(),
+        registry,
+        asked(key)?,
+        window,
+        false,
+    )
 }
 
 /// The key as asked for, trimmed; an empty key names no entity.
@@ -326,13 +341,15 @@ fn asked(key: &str) -> Result<&str, EntityError> {
     }
 }
 
-/// Builds the page of `asked` from `searcher`.
+/// Builds the page of `asked` from `searcher`; with `reuse`, from what was kept of
+/// each segment that was read for the same page before.
 fn build_on(
     index: &DossierIndex,
     searcher: &Searcher,
     registry: &Registry,
     asked: &str,
     window: Window,
+    reuse: bool,
 ) -> Result<EntityPage, EntityError> {
     let canonical = canonical_key(asked, Some(registry));
     let entity = registry.get(&canonical);
@@ -343,8 +360,9 @@ fn build_on(
         evidence: EVIDENCE_LISTED,
     };
     names::forget_other_segments(searcher);
-    let mut facts = searcher
-        .search(items_query(index, &canonical).as_ref(), &collector)
+    let query = items_query(index, &canonical);
+    let mut facts = collector
+        .gather(searcher, query.as_ref(), &canonical, reuse)
         .map_err(|error| index.error(error))?;
     if entity.is_none() && facts.items == 0 {
         return Err(EntityError::NotFound {

@@ -12,6 +12,7 @@ pub mod merges;
 pub mod names;
 pub mod newest;
 pub mod ordinals;
+pub mod per_segment;
 pub mod reader;
 pub mod schema;
 pub mod words;
