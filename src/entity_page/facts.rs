@@ -180,7 +180,7 @@ pub struct SegmentFacts {
     order: DayAndId,
     items: u64,
     days: FxHashMap<u64, u64>,
-    briefs: Counted<()>,
+    briefs: Counted<u64>,
     sections: Counted<u64>,
     /// Per entity key: shared items and the newest of them.
     cooccurring: Counted<(u64, Vec<SegmentKey>)>,
@@ -607,21 +607,11 @@ impl FactsSegment {
         let columns = &self.columns;
         let briefs = Counted {
             names: Arc::clone(&columns.brief_names),
-            values: self
-                .briefs
-                .counted()
-                .into_iter()
-                .map(|ord| (ord, ()))
-                .collect(),
+            values: self.briefs.nonzero(),
         };
         let sections = Counted {
             names: Arc::clone(&columns.section_names),
-            values: self
-                .sections
-                .counted()
-                .into_iter()
-                .map(|ord| (ord, self.sections.count(ord)))
-                .collect(),
+            values: self.sections.nonzero(),
         };
         let cooccurring = Counted {
             names: Arc::clone(&columns.entity_names),

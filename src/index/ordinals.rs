@@ -37,11 +37,16 @@ impl OrdinalCounts {
 
     /// The ordinals counted at least once, in order.
     pub fn counted(&self) -> Vec<u64> {
+        self.nonzero().into_iter().map(|(ord, _)| ord).collect()
+    }
+
+    /// The non-zero counts with their ordinals, in order.
+    pub fn nonzero(&self) -> Vec<(u64, u64)> {
         self.counts
             .iter()
             .enumerate()
             .filter(|(_, &count)| count > 0)
-            .map(|(ord, _)| ord as u64)
+            .map(|(ord, &count)| (ord as u64, count))
             .collect()
     }
 

@@ -136,9 +136,9 @@ impl SegmentCollector for MarginsSegment {
     fn harvest(self) -> SegmentMargins {
         let counts = self
             .counts
-            .counted()
+            .nonzero()
             .into_iter()
-            .map(|ord| (self.names.get(ord).to_string(), self.counts.count(ord)))
+            .map(|(ord, count)| (self.names.get(ord).to_string(), count))
             .collect();
         SegmentMargins {
             items: self.items,
