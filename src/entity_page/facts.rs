@@ -305,7 +305,7 @@ impl FactsCollector {
             |(segment, reader): (usize, &SegmentReader)| {
                 let segment = segment as SegmentOrdinal;
                 let state = per_segment::state(&generation, reader.segment_id());
-                if let Some(facts) = KEPT.get(&state, &kept_as).filter(|_| reuse) {
+                if let Some(facts) = reuse.then(|| KEPT.get(&state, &kept_as)).flatten() {
                     return Ok((segment, facts));
                 }
                 let facts = Arc::new(self.collect_segment(weight.as_ref(), segment, reader)?);
