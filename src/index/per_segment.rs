@@ -5,9 +5,9 @@
 //! derives from one segment therefore stays right for as long as the segment and
 //! its deletes are the same. A commit that adds a brief adds a segment and leaves
 //! the others as they were, so what was derived from those is reused, and only
-//! the new segment is read: the first entity page after a commit costs about what
-//! the new items cost, not what the whole index costs. Compare [`super::kept`],
-//! which keeps whole answers for one generation.
+//! the new segment is read: the first entity page after a commit visits the new
+//! items and adds up the segments' counts, instead of visiting every item again.
+//! Compare [`super::kept`], which keeps whole answers for one generation.
 
 use std::collections::HashMap;
 use std::hash::Hash;
