@@ -22,7 +22,7 @@ use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::index::generation;
-use crate::index::names::{ColumnNames, Term};
+use crate::index::names::{self, ColumnNames, Term};
 use crate::index::newest::{
     newest_of, oldest_day_needed, on_or_after, Dated, DayAndId, NewestInSegment, SegmentKey,
 };
@@ -226,7 +226,7 @@ impl Collector for FactsCollector {
         let section = reader.facet_reader(facet::SECTION)?;
         let entity = reader.facet_reader(facet::ENTITY)?;
         let names = |column: &'static str, values: Option<&Dictionary>, term: Term| match values {
-            Some(values) => ColumnNames::of(reader.segment_id(), column, values, term),
+            Some(values) => ColumnNames::of(reader, column, values, term),
             None => Ok(Arc::default()),
         };
         Ok(FactsSegment {
@@ -293,6 +293,7 @@ impl FactsCollector {
         reuse: bool,
     ) -> tantivy::Result<Facts> {
         let generation = generation(searcher);
+        names::keep_only(&generation);
         if reuse {
             KEPT.keep_only(&generation);
         }
@@ -304,7 +305,7 @@ impl FactsCollector {
         let fruits = searcher.index().search_executor().map(
             |(segment, reader): (usize, &SegmentReader)| {
                 let segment = segment as SegmentOrdinal;
-                let state = per_segment::state(&generation, reader.segment_id());
+                let state = per_segment::state(reader);
                 if let Some(facts) = reuse.then(|| KEPT.get(&state, &kept_as)).flatten() {
                     return Ok((segment, facts));
                 }

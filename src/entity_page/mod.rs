@@ -21,7 +21,6 @@ use tantivy::Searcher;
 
 use crate::index::facet_counts::FacetCounts;
 use crate::index::kept::Kept;
-use crate::index::names;
 use crate::index::reader::item_at;
 use crate::index::schema::facet;
 use crate::index::{generation, DossierIndex, IndexError};
@@ -359,7 +358,6 @@ fn build_on(
         per_source: ITEMS_PER_SOURCE,
         evidence: EVIDENCE_LISTED,
     };
-    names::forget_other_segments(searcher);
     let query = items_query(index, &canonical);
     let mut facts = collector
         .gather(searcher, query.as_ref(), &canonical, reuse)

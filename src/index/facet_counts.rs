@@ -301,9 +301,9 @@ impl SegmentCollector for FacetCountsSegment {
         let mut counted = Vec::new();
         for (at, column) in &self.columns {
             let (counts, shared) = (&column.counts, &self.shared[*at]);
-            counted.extend(counts.counted().into_iter().filter_map(|ord| {
+            counted.extend(counts.nonzero().into_iter().filter_map(|(ord, count)| {
                 let place = *shared.get(ord as usize)?;
-                (place != UNCOUNTED).then(|| (place, counts.count(ord)))
+                (place != UNCOUNTED).then_some((place, count))
             }));
         }
         counted

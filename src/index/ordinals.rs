@@ -85,8 +85,12 @@ pub fn text(bytes: &[u8]) -> String {
 
 /// The last component of an encoded facet (`section\0updates` -> `updates`).
 pub fn facet_leaf(bytes: &[u8]) -> String {
-    let leaf = bytes.rsplit(|&byte| byte == 0).next().unwrap_or(bytes);
-    String::from_utf8_lossy(leaf).into_owned()
+    String::from_utf8_lossy(leaf_bytes(bytes)).into_owned()
+}
+
+/// The bytes of the last component of an encoded facet.
+pub fn leaf_bytes(bytes: &[u8]) -> &[u8] {
+    bytes.rsplit(|&byte| byte == 0).next().unwrap_or(bytes)
 }
 
 #[cfg(test)]

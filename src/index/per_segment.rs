@@ -14,7 +14,7 @@ use std::hash::Hash;
 use std::sync::{Mutex, PoisonError};
 
 use tantivy::index::SegmentId;
-use tantivy::Opstamp;
+use tantivy::{Opstamp, SegmentReader};
 
 use super::Generation;
 
@@ -93,9 +93,9 @@ impl<K: Eq + Hash, V: Clone> PerSegment<K, V> {
     }
 }
 
-/// The state in which `generation` reads the segment `id`.
-pub fn state(generation: &Generation, id: SegmentId) -> SegmentState {
-    (id, generation.get(&id).copied().flatten())
+/// The state in which `reader` reads its segment.
+pub fn state(reader: &SegmentReader) -> SegmentState {
+    (reader.segment_id(), reader.delete_opstamp())
 }
 
 #[cfg(test)]

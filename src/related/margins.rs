@@ -44,7 +44,7 @@ pub fn count(
     let weight = scope.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let segments = searcher.index().search_executor().map(
         |(segment, reader): (usize, &SegmentReader)| {
-            let state = per_segment::state(&generation, reader.segment_id());
+            let state = per_segment::state(reader);
             if let Some(margins) = KEPT.get(&state, &()) {
                 return Ok(margins);
             }
@@ -100,12 +100,7 @@ impl Collector for Margins {
         reader: &SegmentReader,
     ) -> tantivy::Result<MarginsSegment> {
         let entity = reader.facet_reader(facet::ENTITY)?;
-        let names = ColumnNames::of(
-            reader.segment_id(),
-            facet::ENTITY,
-            entity.facet_dict(),
-            Term::FacetLeaf,
-        )?;
+        let names = ColumnNames::of(reader, facet::ENTITY, entity.facet_dict(), Term::FacetLeaf)?;
         Ok(MarginsSegment {
             items: 0,
             counts: OrdinalCounts::new(entity.num_facets()),
