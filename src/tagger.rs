@@ -11,13 +11,15 @@
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::index::words::segments;
 use crate::item::{Item, Mention};
 use crate::registry::Registry;
+use scan::Labels;
+
+mod scan;
 
 /// Labels this short or shorter are never matched.
 const MIN_LABEL_CHARS: usize = 2;
@@ -148,17 +150,13 @@ impl TaggerBuilder {
             }
         }
 
-        // A DFA searches about twice as fast as the default NFA; its memory grows with
-        // states × byte classes, so it is used only up to `dfa_max_labels` labels.
-        let kind = (patterns.len() <= self.dfa_max_labels).then_some(AhoCorasickKind::DFA);
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .kind(kind)
-            .build(patterns.iter().map(|pattern| pattern.folded.as_bytes()))
-            .expect("label patterns are plain strings well under the automaton's size limits");
+        let folded: Vec<&str> = patterns
+            .iter()
+            .map(|pattern| pattern.folded.as_str())
+            .collect();
+        let labels = Labels::new(&folded, folded.len() <= self.dfa_max_labels);
         Tagger {
-            automaton,
+            labels,
             patterns,
             word_boundaries: self.word_boundaries,
             longest_match: self.longest_match,
@@ -213,7 +211,7 @@ struct Pattern {
 /// A compiled dictionary.
 #[derive(Debug, Clone)]
 pub struct Tagger {
-    automaton: AhoCorasick,
+    labels: Labels,
     patterns: Vec<Pattern>,
     word_boundaries: bool,
     longest_match: bool,
@@ -260,14 +258,14 @@ impl Tagger {
         let mut pending: Vec<(usize, Candidate)> = Vec::new();
         let mut named_mid_sentence: HashSet<usize> = HashSet::new();
 
-        for found in self.automaton.find_overlapping_iter(folded.text.as_ref()) {
-            let (start, end) = folded.original(found.start(), found.end(), text.len());
+        for hit in self.labels.hits(folded.text.as_bytes()) {
+            let (start, end) = folded.original(hit.start, hit.end, text.len());
             let bounded = boundaries.is_start(start) && boundaries.is_end(text, end);
             if self.word_boundaries && !bounded {
                 continue;
             }
             let original = &text[start..end];
-            let pattern = found.pattern().as_usize();
+            let pattern = hit.pattern;
             let sentence_start = starts_sentence(text, start);
             let targets = self.patterns[pattern].targets.iter().filter(|target| {
                 target
