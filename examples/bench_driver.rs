@@ -379,15 +379,9 @@ fn newest_brief(corpus: &Path) -> Result<(time::Date, String)> {
         .collect();
     names.sort();
     let name = names.pop().context("the corpus has no daily brief")?;
-    let parts: Vec<u32> = name[..10]
-        .split('-')
-        .filter_map(|part| part.parse().ok())
-        .collect();
-    let [year, month, day] = parts[..] else {
-        bail!("{name}: not a dated brief");
-    };
-    let month = time::Month::try_from(month as u8)?;
-    let date = time::Date::from_calendar_date(year as i32, month, day as u8)?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(&name[..10], &format)
+        .with_context(|| format!("{name}: not a dated brief"))?;
     Ok((
         date,
         std::fs::read_to_string(corpus.join("briefs").join(&name))?,

@@ -445,12 +445,12 @@ fn cite_parts(value: &str) -> (&str, &str, &str) {
 
 /// The `limit` URLs cited by most items, most cited first, ties by URL.
 fn most_cited<'a>(counted: &FxHashMap<&'a str, (u64, &str)>, limit: usize) -> Vec<&'a str> {
-    let mut ranked: Vec<(&str, u64)> = counted.iter().map(|(&url, &(n, _))| (url, n)).collect();
-    let order = |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
-    // Thousands of URLs are counted and a few dozen listed: select, then sort those.
     if limit == 0 {
         return Vec::new();
     }
+    let mut ranked: Vec<(&str, u64)> = counted.iter().map(|(&url, &(n, _))| (url, n)).collect();
+    let order = |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+    // Thousands of URLs are counted and a few dozen listed: select, then sort those.
     if ranked.len() > limit {
         ranked.select_nth_unstable_by(limit - 1, order);
         ranked.truncate(limit);
@@ -618,15 +618,15 @@ impl FactsSegment {
             names: Arc::clone(&columns.entity_names),
             values: self
                 .cooccurring
-                .counted()
+                .nonzero()
                 .into_iter()
-                .map(|ord| {
+                .map(|(ord, count)| {
                     let kept = self
                         .shared
                         .get_mut(ord as usize)
                         .and_then(Option::take)
                         .map(NewestInSegment::into_sorted);
-                    (ord, (self.cooccurring.count(ord), kept.unwrap_or_default()))
+                    (ord, (count, kept.unwrap_or_default()))
                 })
                 .collect(),
         };
