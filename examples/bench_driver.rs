@@ -4,14 +4,16 @@
 //! ```text
 //! bench_driver export CORPUS ITEMS.jsonl TEXTS.jsonl [--text-bytes N]
 //! bench_driver labels REGISTRY LABELS.jsonl
-//! bench_driver tag REGISTRY TEXTS.jsonl
+//! bench_driver tag REGISTRY TEXTS.jsonl [--rounds N]
 //! bench_driver query INDEX QUERIES.jsonl [--runs N]
 //! bench_driver entity INDEX [--runs N]
+//! bench_driver built INDEX most-cited|median|rare [--runs N]
 //! ```
 //!
 //! Every command prints one JSON object on stdout. Latencies are wall-clock
 //! microseconds of the library call only (`search::search`, `entity_page`,
-//! `Tagger::tag`), after one warm-up run.
+//! `Tagger::tag`), after one warm-up run. `built` and `tag --rounds` do a fixed
+//! amount of work and time nothing: `bench/counts` runs them under callgrind.
 
 use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -59,11 +61,14 @@ fn main() -> Result<()> {
             flag("--text-bytes", 16 << 20),
         )?,
         ["labels", registry, out] => labels(Path::new(registry), Path::new(out))?,
-        ["tag", registry, texts] => tag(Path::new(registry), Path::new(texts))?,
+        ["tag", registry, texts] => {
+            tag(Path::new(registry), Path::new(texts), flag("--rounds", 0))?
+        }
         ["query", index, queries] => {
             queries_bench(Path::new(index), Path::new(queries), flag("--runs", 20))?
         }
         ["entity", index] => entity_bench(Path::new(index), flag("--runs", 20))?,
+        ["built", index, role] => built_bench(Path::new(index), role, flag("--runs", 1))?,
         _ => bail!("usage: see the module doc of examples/bench_driver.rs"),
     };
     println!("{output}");
@@ -186,7 +191,9 @@ fn read_texts(path: &Path) -> Result<Vec<String>> {
 }
 
 /// Tagging throughput: every text through `Tagger::tag`, repeated to at least 2 s.
-fn tag(registry: &Path, texts: &Path) -> Result<Value> {
+/// Tags every text for at least two seconds, or exactly `rounds` times when it is
+/// not 0 (for instruction counts, which must not depend on the clock).
+fn tag(registry: &Path, texts: &Path, rounds_wanted: usize) -> Result<Value> {
     let started = Instant::now();
     let registry = Registry::load(registry)?;
     let loaded = started.elapsed().as_secs_f64();
@@ -199,7 +206,11 @@ fn tag(registry: &Path, texts: &Path) -> Result<Value> {
     let mut mentions = 0;
     let mut rounds = 0;
     let started = Instant::now();
-    while rounds == 0 || started.elapsed().as_secs_f64() < 2.0 {
+    let more = |rounds: usize| match rounds_wanted {
+        0 => rounds == 0 || started.elapsed().as_secs_f64() < 2.0,
+        wanted => rounds < wanted,
+    };
+    while more(rounds) {
         mentions = texts
             .iter()
             .map(|text| tagger.tag(text).len())
@@ -271,24 +282,7 @@ fn queries_bench(index_dir: &Path, queries: &Path, runs: usize) -> Result<Value>
 fn entity_bench(index_dir: &Path, runs: usize) -> Result<Value> {
     let (index, registry) = open(index_dir)?;
     let registry = registry.context("the index has no registry in its manifest")?;
-    let searcher = index.searcher();
-    let facets = FacetCounts::new(&searcher, &[facet::ENTITY])?;
-    let counts = searcher.search(query::items_only(index.fields()).as_ref(), &facets)?;
-    let mut keys: Vec<(u64, String)> = counts
-        .into_iter()
-        .flatten()
-        .map(|(key, count)| (count, key))
-        .filter(|(_, key)| registry.get(key).is_some())
-        .collect();
-    keys.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    if keys.is_empty() {
-        bail!("no registered entity is linked to any item");
-    }
-    let chosen = [
-        ("most-cited", keys[0].clone()),
-        ("median", keys[keys.len() / 2].clone()),
-        ("rare", keys[keys.len() - 1].clone()),
-    ];
+    let chosen = chosen_entities(&index, &registry)?;
     let keys: Vec<String> = chosen.iter().map(|(_, (_, key))| key.clone()).collect();
     let mut rows = Vec::new();
     for (role, (items, key)) in chosen {
@@ -327,6 +321,56 @@ fn entity_bench(index_dir: &Path, runs: usize) -> Result<Value> {
 /// of hard links (Tantivy writes new files and replaces its meta files by
 /// renaming, so the original is never written); each brief is the corpus's newest,
 /// dated one day later than the one before.
+/// The most-cited, a median and a rare registered entity, by linked items: (role,
+/// (items, key)).
+fn chosen_entities(
+    index: &DossierIndex,
+    registry: &Registry,
+) -> Result<[(&'static str, (u64, String)); 3]> {
+    let searcher = index.searcher();
+    let facets = FacetCounts::new(&searcher, &[facet::ENTITY])?;
+    let counts = searcher.search(query::items_only(index.fields()).as_ref(), &facets)?;
+    let mut keys: Vec<(u64, String)> = counts
+        .into_iter()
+        .flatten()
+        .map(|(key, count)| (count, key))
+        .filter(|(_, key)| registry.get(key).is_some())
+        .collect();
+    keys.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    if keys.is_empty() {
+        bail!("no registered entity is linked to any item");
+    }
+    Ok([
+        ("most-cited", keys[0].clone()),
+        ("median", keys[keys.len() / 2].clone()),
+        ("rare", keys[keys.len() - 1].clone()),
+    ])
+}
+
+/// The page of the entity of `role` built afresh `runs` times, after one page as
+/// served (which decodes the segments' columns and counts the margins): for
+/// instruction counts, where only the difference between two run counts matters.
+fn built_bench(index_dir: &Path, role: &str, runs: usize) -> Result<Value> {
+    let (index, registry) = open(index_dir)?;
+    let registry = registry.context("the index has no registry in its manifest")?;
+    let Some((_, (items, key))) = chosen_entities(&index, &registry)?
+        .into_iter()
+        .find(|(name, _)| *name == role)
+    else {
+        bail!("role: expected most-cited, median or rare, got {role}");
+    };
+    entity_page::entity_page(&index, &registry, &key, Window::default())?;
+    for _ in 0..runs {
+        std::hint::black_box(entity_page::build(
+            &index,
+            &registry,
+            &key,
+            Window::default(),
+        )?);
+    }
+    Ok(json!({"role": role, "key": key, "items": items, "runs": runs}))
+}
+
 fn after_commits(index_dir: &Path, keys: &[String], runs: usize) -> Result<Vec<Vec<f64>>> {
     let copy = index_dir.with_extension("after-commit");
     let _ = std::fs::remove_dir_all(&copy);
