@@ -546,9 +546,12 @@ fn file_document(fields: &Fields, unit: &str, file: &SourceFile) -> TantivyDocum
     // Every document has exactly one section and one month, so those columns are
     // full and a search reads them without first asking whether the document has
     // a value (that lookup was a tenth of a search). A file matches no search and
-    // is not in any scope, so `file` is never counted.
+    // is not in any scope, so `file` is never counted. The same holds for the kind
+    // and day columns that entity pages read for every item; day 0 sorts last.
     document.add_facet(fields.section, facet_of(facet::SECTION, doc_type::FILE));
     document.add_facet(fields.month, facet_of(facet::MONTH, doc_type::FILE));
+    document.add_text(fields.kind, doc_type::FILE);
+    document.add_u64(fields.day, 0);
     document
 }
 
