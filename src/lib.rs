@@ -29,5 +29,6 @@ pub mod registry;
 pub mod related;
 pub mod search;
 pub mod settings;
+pub mod snippet;
 pub mod synthetic;
 pub mod tagger;

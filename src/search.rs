@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher};
 
 use crate::corpus::section::SectionMap;
@@ -19,6 +18,7 @@ use crate::index::{DossierIndex, IndexError};
 use crate::item::Item;
 use crate::query::{self, QueryError};
 use crate::registry::Registry;
+use crate::snippet::Snippets;
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 1000;
@@ -28,8 +28,8 @@ pub const MAX_OFFSET: usize = 100_000;
 pub const DEFAULT_LIMIT: usize = 10;
 /// Values listed per facet (sections and months are all listed).
 const FACET_TOP: usize = 20;
-/// Snippet length in characters.
-const SNIPPET_CHARS: usize = 220;
+/// Longest snippet, in bytes of the body.
+const SNIPPET_BYTES: usize = 220;
 
 /// How results are ordered.
 #[derive(
@@ -247,12 +247,10 @@ pub fn search(
     let searcher = index.searcher();
     let (page, total, facets) = collect(index, &searcher, filtered.as_ref(), request, sort)?;
     let snippets = match &text_query {
-        Some(query) => {
-            let mut generator = SnippetGenerator::create(&searcher, query.as_ref(), fields.body)
-                .map_err(|error| index.error(error))?;
-            generator.set_max_num_chars(SNIPPET_CHARS);
-            Some(generator)
-        }
+        Some(query) => Some(
+            Snippets::new(&searcher, query.as_ref(), fields.body, SNIPPET_BYTES)
+                .map_err(|error| index.error(error))?,
+        ),
         None => None,
     };
 
@@ -430,9 +428,9 @@ fn facet_lists(counts: &[BTreeMap<String, u64>], registry: Option<&Registry>) ->
     }
 }
 
-fn hit(item: Item, score: f32, snippets: Option<&SnippetGenerator>) -> Hit {
+fn hit(item: Item, score: f32, snippets: Option<&Snippets>) -> Hit {
     let snippet = snippets
-        .map(|generator| generator.snippet(&item.body))
+        .map(|snippets| snippets.snippet(&item.body))
         .filter(|snippet| !snippet.is_empty());
     let snippet = match snippet {
         Some(snippet) => snippet.to_html(),

@@ -353,3 +353,71 @@ fn columns_read_per_item_are_full_in_every_segment() {
         }
     }
 }
+
+/// Hit snippets are cut by `dossier::snippet`, which must choose exactly what
+/// Tantivy's `SnippetGenerator` chooses: checked on every body of the real corpus
+/// (items and whole briefs) for analyst queries, phrases and identifiers.
+#[test]
+fn snippets_match_tantivys_generator_on_every_body() {
+    use dossier::snippet::Snippets;
+    use tantivy::snippet::SnippetGenerator;
+
+    let index = common::index();
+    let searcher = index.searcher();
+    let fields = index.fields();
+    let mut compared = 0;
+    let mut highlighted = 0;
+    for text in [
+        "NIS2 France",
+        "ransomware",
+        "\"supply chain\"",
+        "CVE-2026-31431",
+        "Akira OR Qilin",
+        "sécurité zero-day",
+        "Palo Alto firewall",
+        "T1190 exploitation",
+    ] {
+        let query = dossier::query::parse(text)
+            .expect("parses")
+            .to_query(fields)
+            .query;
+        let ours = Snippets::new(&searcher, query.as_ref(), fields.body, 220).expect("terms");
+        let mut theirs =
+            SnippetGenerator::create(&searcher, query.as_ref(), fields.body).expect("terms");
+        theirs.set_max_num_chars(220);
+        for item in &common::parsed().items {
+            let snippet = ours.snippet(&item.body);
+            let expected = theirs.snippet(&item.body);
+            let start = expected.fragment_range().start;
+            let expected_highlights: Vec<_> = expected
+                .highlighted()
+                .iter()
+                .map(|range| range.start + start..range.end + start)
+                .collect();
+            assert_eq!(
+                snippet.is_empty(),
+                expected.is_empty(),
+                "{text} in {}",
+                item.id
+            );
+            if !snippet.is_empty() {
+                assert_eq!(
+                    (snippet.fragment.clone(), snippet.highlighted.clone()),
+                    (expected.fragment_range(), expected_highlights),
+                    "{text} in {}",
+                    item.id
+                );
+                assert_eq!(
+                    snippet.to_html(),
+                    expected.to_html().replace("&#x27;", "&#39;"),
+                    "{text} in {}",
+                    item.id
+                );
+                highlighted += 1;
+            }
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 8 * common::parsed().items.len());
+    assert!(highlighted >= 250, "{highlighted} snippets compared");
+}

@@ -10,8 +10,11 @@
 //! ("ANTS" the agency is not "Velvet Ant"), and an analyst searching them expects
 //! the word typed, not its stem.
 
+use std::ops::Range;
+
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer, Token,
+    TokenStream, Tokenizer,
 };
 
 use super::words::segments;
@@ -22,7 +25,7 @@ pub const ANALYZER: &str = "dossier";
 /// Longest token kept, in bytes: room for a SHA-512 in hex (128), which analysts do
 /// search for; longer runs (base64 blobs) are noise. A query word made only of such
 /// runs matches nothing rather than everything (see `query`).
-const MAX_TOKEN_BYTES: usize = 256;
+pub const MAX_TOKEN_BYTES: usize = 256;
 
 /// Characters that join the words of one identifier (`CVE-2026-1`, `PAN-OS`).
 const JOINERS: &[char] = &['-', '\u{2011}'];
@@ -33,11 +36,29 @@ const INNER_SEPARATORS: &[char] = &['.', ':', '_', '\'', '\u{2019}', ','];
 
 /// The analyzer: identifier-aware tokenizer, lower case, ASCII folding.
 pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(IdentifierTokenizer::default())
+    with_filters(IdentifierTokenizer::default())
+}
+
+/// The analyzer's filters alone: the term one token's text becomes (the whole
+/// input is the token). Snippets use it for tokens that are not ASCII.
+pub fn normalizer() -> TextAnalyzer {
+    with_filters(RawTokenizer::default())
+}
+
+fn with_filters<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {
+    TextAnalyzer::builder(tokenizer)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()
+}
+
+/// The byte ranges of the tokens of `text`, in the order the analyzer emits them
+/// and before its filters: over-long tokens are still there.
+pub fn token_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    spans(text, &mut found, &mut Scratch::default());
+    found.into_iter().map(|span| span.start..span.end).collect()
 }
 
 /// Splits text into words and identifiers; see the module doc.
@@ -122,7 +143,7 @@ fn spans(text: &str, spans: &mut Vec<Span>, scratch: &mut Scratch) {
     let mut after_word = false;
     let mut after_joiner = false;
     segments(text, |offset, segment| {
-        if segment.chars().any(char::is_alphanumeric) {
+        if holds_alphanumeric(segment) {
             if !after_joiner && !scratch.words.is_empty() {
                 position = emit_run(text, position, spans, scratch);
                 scratch.words.clear();
@@ -141,6 +162,19 @@ fn spans(text: &str, spans: &mut Vec<Span>, scratch: &mut Scratch) {
     }
 }
 
+/// Whether a segment holds a letter or a digit: a word, not punctuation or space.
+fn holds_alphanumeric(segment: &str) -> bool {
+    for (at, byte) in segment.bytes().enumerate() {
+        if !byte.is_ascii() {
+            return segment[at..].chars().any(char::is_alphanumeric);
+        }
+        if byte.is_ascii_alphanumeric() {
+            return true;
+        }
+    }
+    false
+}
+
 /// Emits the compounds and parts of the run in `scratch.words`; returns the next
 /// free position.
 fn emit_run(
@@ -149,6 +183,17 @@ fn emit_run(
     spans: &mut Vec<Span>,
     scratch: &mut Scratch,
 ) -> usize {
+    // Most runs are one plain word: one token, nothing to split or compare.
+    if let [(start, end)] = scratch.words[..] {
+        if !has_inner_separator(&text[start..end]) {
+            spans.push(Span {
+                start,
+                end,
+                position,
+            });
+            return position + 1;
+        }
+    }
     let Scratch {
         words,
         parts,
@@ -194,6 +239,13 @@ fn cve_at(text: &str, words: &[(usize, usize)]) -> Option<usize> {
         |&(start, end): &(usize, usize)| text[start..end].bytes().all(|b| b.is_ascii_digit());
     let is_cve = text[cve.0..cve.1].eq_ignore_ascii_case("cve");
     (is_cve && is_digits(year) && year.1 - year.0 == 4 && is_digits(number)).then_some(number.1)
+}
+
+/// Whether a word holds one of the [`INNER_SEPARATORS`].
+fn has_inner_separator(word: &str) -> bool {
+    word.bytes()
+        .any(|byte| matches!(byte, b'.' | b':' | b'_' | b'\'' | b','))
+        || (!word.is_ascii() && word.contains(INNER_SEPARATORS))
 }
 
 /// Appends the parts of one word, cut at [`INNER_SEPARATORS`].
@@ -309,6 +361,22 @@ mod tests {
             owned(&[(0, "charming"), (1, "kitten"), (2, "fr")])
         );
         assert_eq!(terms("a - b"), owned(&[(0, "a"), (1, "b")]));
+    }
+
+    #[test]
+    fn the_separator_check_knows_every_inner_separator() {
+        for separator in INNER_SEPARATORS {
+            assert!(
+                has_inner_separator(&format!("a{separator}b")),
+                "{separator}"
+            );
+            assert!(
+                has_inner_separator(&format!("é{separator}b")),
+                "{separator}"
+            );
+        }
+        assert!(!has_inner_separator("plain"));
+        assert!(!has_inner_separator("sécurité"));
     }
 
     #[test]
