@@ -28,7 +28,7 @@ pub const ANALYZER: &str = "dossier";
 pub const MAX_TOKEN_BYTES: usize = 256;
 
 /// Characters that join the words of one identifier (`CVE-2026-1`, `PAN-OS`).
-const JOINERS: &[char] = &['-', '\u{2011}'];
+const JOINERS: &[&str] = &["-", "\u{2011}"];
 
 /// Characters that UAX #29 keeps inside a word but that also separate its parts
 /// (`2.4.66`, `actor:apt42`, `algif_aead`, `France's`).
@@ -152,8 +152,7 @@ fn spans(text: &str, spans: &mut Vec<Span>, scratch: &mut Scratch) {
             after_word = true;
             after_joiner = false;
         } else {
-            after_joiner =
-                after_word && segment.chars().count() == 1 && segment.starts_with(JOINERS);
+            after_joiner = after_word && JOINERS.contains(&segment);
             after_word = false;
         }
     });
