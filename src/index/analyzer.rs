@@ -27,7 +27,8 @@ pub const ANALYZER: &str = "dossier";
 /// runs matches nothing rather than everything (see `query`).
 pub const MAX_TOKEN_BYTES: usize = 256;
 
-/// Characters that join the words of one identifier (`CVE-2026-1`, `PAN-OS`).
+/// Segments that join the words of one identifier (`CVE-2026-1`, `PAN-OS`): a
+/// hyphen or a non-breaking hyphen, alone.
 const JOINERS: &[&str] = &["-", "\u{2011}"];
 
 /// Characters that UAX #29 keeps inside a word but that also separate its parts
