@@ -190,9 +190,9 @@ fn read_texts(path: &Path) -> Result<Vec<String>> {
         .collect()
 }
 
-/// Tagging throughput: every text through `Tagger::tag`, repeated to at least 2 s.
-/// Tags every text for at least two seconds, or exactly `rounds` times when it is
-/// not 0 (for instruction counts, which must not depend on the clock).
+/// Tagging throughput: every text through `Tagger::tag`, repeated for at least
+/// two seconds, or exactly `rounds_wanted` times when that is not 0 (for instruction
+/// counts, which must not depend on the clock).
 fn tag(registry: &Path, texts: &Path, rounds_wanted: usize) -> Result<Value> {
     let started = Instant::now();
     let registry = Registry::load(registry)?;
@@ -316,11 +316,6 @@ fn entity_bench(index_dir: &Path, runs: usize) -> Result<Value> {
     Ok(json!({"entities": rows}))
 }
 
-/// Per key, the page's time on the first visit after each of `runs` commits that
-/// add one daily brief, as a server answers it. Runs on a copy of the index made
-/// of hard links (Tantivy writes new files and replaces its meta files by
-/// renaming, so the original is never written); each brief is the corpus's newest,
-/// dated one day later than the one before.
 /// The most-cited, a median and a rare registered entity, by linked items: (role,
 /// (items, key)).
 fn chosen_entities(
@@ -371,6 +366,11 @@ fn built_bench(index_dir: &Path, role: &str, runs: usize) -> Result<Value> {
     Ok(json!({"role": role, "key": key, "items": items, "runs": runs}))
 }
 
+/// Per key, the page's time on the first visit after each of `runs` commits that
+/// add one daily brief, as a server answers it. Runs on a copy of the index made
+/// of hard links (Tantivy writes new files and replaces its meta files by
+/// renaming, so the original is never written); each brief is the corpus's newest,
+/// dated one day later than the one before.
 fn after_commits(index_dir: &Path, keys: &[String], runs: usize) -> Result<Vec<Vec<f64>>> {
     let copy = index_dir.with_extension("after-commit");
     let _ = std::fs::remove_dir_all(&copy);
