@@ -13,13 +13,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Cardinality, Column, ColumnValues, Dictionary};
+use tantivy::columnar::Dictionary;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyError};
 
 use super::kept::Kept;
-use super::ordinals::{facet_leaf, OrdinalCounts};
+use super::ordinals::facet_leaf;
 use super::schema::{facet, LINKED};
+use super::value_lists::{Tally, ValueLists};
 
 /// Marks a segment ordinal whose value belongs to no counted facet.
 const UNCOUNTED: u32 = u32::MAX;
@@ -201,17 +202,8 @@ impl FacetCounts {
 /// One segment's counts, by segment ordinal, per column.
 pub struct FacetCountsSegment {
     /// The columns the segment has, each with its place in the column list.
-    columns: Vec<(usize, Counted)>,
+    columns: Vec<(usize, Tally)>,
     shared: Arc<[Vec<u32>]>,
-}
-
-/// One column's ordinals in one segment, and their counts.
-struct Counted {
-    ords: Column<u64>,
-    /// Every document has exactly one value (section, month): the value is read
-    /// straight from the column, without the range lookup of multi-valued ones.
-    full: bool,
-    counts: OrdinalCounts,
 }
 
 impl Collector for FacetCounts {
@@ -241,13 +233,8 @@ impl Collector for FacetCounts {
             let Some(column) = reader.fast_fields().str(name)? else {
                 continue;
             };
-            let ords = column.ords().clone();
-            let counted = Counted {
-                full: ords.get_cardinality() == Cardinality::Full,
-                counts: OrdinalCounts::new(column.num_terms()),
-                ords,
-            };
-            columns.push((at, counted));
+            let lists = ValueLists::of(reader, name, column.ords());
+            columns.push((at, Tally::new(lists, column.num_terms())));
         }
         Ok(FacetCountsSegment { columns, shared })
     }
@@ -286,25 +273,25 @@ impl SegmentCollector for FacetCountsSegment {
     type Fruit = Vec<(u32, u64)>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for (_, column) in &mut self.columns {
-            if column.full {
-                column.counts.add(column.ords.values.get_val(doc));
-            } else {
-                for ord in column.ords.values_for_doc(doc) {
-                    column.counts.add(ord);
-                }
-            }
+        for (_, tally) in &mut self.columns {
+            tally.add(doc);
         }
     }
 
     fn harvest(self) -> Vec<(u32, u64)> {
         let mut counted = Vec::new();
-        for (at, column) in &self.columns {
-            let (counts, shared) = (&column.counts, &self.shared[*at]);
-            counted.extend(counts.nonzero().into_iter().filter_map(|(ord, count)| {
-                let place = *shared.get(ord as usize)?;
-                (place != UNCOUNTED).then_some((place, count))
-            }));
+        for (at, tally) in self.columns {
+            let shared = &self.shared[at];
+            counted.extend(
+                tally
+                    .counts()
+                    .nonzero()
+                    .into_iter()
+                    .filter_map(|(ord, count)| {
+                        let place = *shared.get(ord as usize)?;
+                        (place != UNCOUNTED).then_some((place, count))
+                    }),
+            );
         }
         counted
     }

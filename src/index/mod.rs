@@ -15,6 +15,7 @@ pub mod ordinals;
 pub mod per_segment;
 pub mod reader;
 pub mod schema;
+pub mod value_lists;
 pub mod words;
 pub mod writer;
 
