@@ -50,6 +50,9 @@ impl FacetValues {
         if let Some(values) = VALUES.get(&generation, 0, &key) {
             return Ok(values);
         }
+        // A new generation: the decoded columns of segments it no longer reads
+        // (merged away, or with new deletes) are dropped.
+        super::value_lists::keep_only(&generation);
         let values = Arc::new(FacetValues::list(searcher, facets)?);
         VALUES.put(generation, 0, key, Arc::clone(&values));
         Ok(values)
