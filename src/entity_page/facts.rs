@@ -17,7 +17,6 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Dictionary, StrColumn};
-use tantivy::fastfield::FacetReader;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
@@ -29,6 +28,7 @@ use crate::index::newest::{
 use crate::index::ordinals::OrdinalCounts;
 use crate::index::per_segment::{self, PerSegment};
 use crate::index::schema::{facet, CITE_SEPARATOR};
+use crate::index::value_lists::ValueLists;
 use crate::item::ItemKind;
 
 /// What one entity's items add up to.
@@ -138,12 +138,12 @@ pub struct FactsCollector {
 /// The columns of one segment, and the decoded values of those a page names.
 struct Columns {
     order: DayAndId,
-    kind: Option<StrColumn>,
-    weekly: Option<u64>,
-    brief: Option<StrColumn>,
-    cites: Option<StrColumn>,
-    section: FacetReader,
-    entity: FacetReader,
+    kind: Option<Arc<ValueLists>>,
+    weekly: Option<u32>,
+    brief: Option<Arc<ValueLists>>,
+    cites: Option<Arc<ValueLists>>,
+    section: Option<Arc<ValueLists>>,
+    entity: Option<Arc<ValueLists>>,
     brief_names: Arc<ColumnNames>,
     cite_names: Arc<ColumnNames>,
     section_names: Arc<ColumnNames>,
@@ -229,6 +229,11 @@ impl Collector for FactsCollector {
             Some(values) => ColumnNames::of(reader, column, values, term),
             None => Ok(Arc::default()),
         };
+        let decoded = |column: &'static str| -> tantivy::Result<Option<Arc<ValueLists>>> {
+            Ok(fast
+                .str(column)?
+                .map(|values| ValueLists::of(reader, column, values.ords())))
+        };
         Ok(FactsSegment {
             per_source: self.per_source,
             evidence: self.evidence,
@@ -245,8 +250,8 @@ impl Collector for FactsCollector {
             newest: NewestInSegment::new(self.window),
             columns: Columns {
                 order: DayAndId::open(reader)?,
-                kind,
-                weekly,
+                kind: decoded("kind")?,
+                weekly: weekly.and_then(|ord| u32::try_from(ord).ok()),
                 brief_names: names(
                     "brief",
                     brief.as_ref().map(StrColumn::dictionary),
@@ -259,10 +264,10 @@ impl Collector for FactsCollector {
                 )?,
                 section_names: names(facet::SECTION, Some(section.facet_dict()), Term::FacetLeaf)?,
                 entity_names: names(facet::ENTITY, Some(entity.facet_dict()), Term::FacetLeaf)?,
-                brief,
-                cites,
-                section,
-                entity,
+                brief: decoded("brief")?,
+                cites: decoded("cites")?,
+                section: decoded(facet::SECTION)?,
+                entity: decoded(facet::ENTITY)?,
             },
         })
     }
@@ -572,17 +577,17 @@ impl FactsSegment {
         *self.days.entry(key.0 .0).or_default() += 1;
         self.newest.offer(key);
 
-        if let Some(ord) = first_ord(columns.brief.as_ref(), doc) {
-            self.briefs.add(ord);
+        if let Some(ord) = first(columns.brief.as_deref(), doc) {
+            self.briefs.add(u64::from(ord));
         }
-        for ord in columns.section.facet_ords(doc) {
-            self.sections.add(ord);
+        for &ord in values(columns.section.as_deref(), doc) {
+            self.sections.add(u64::from(ord));
         }
         let weekly =
-            columns.weekly.is_some() && first_ord(columns.kind.as_ref(), doc) == columns.weekly;
+            columns.weekly.is_some() && first(columns.kind.as_deref(), doc) == columns.weekly;
         if !weekly {
-            for ord in columns.entity.facet_ords(doc) {
-                self.cooccurring.add(ord);
+            for &ord in values(columns.entity.as_deref(), doc) {
+                self.cooccurring.add(u64::from(ord));
                 let evidence = self.evidence;
                 if let Some(slot) = self.shared.get_mut(ord as usize) {
                     slot.get_or_insert_with(|| NewestInSegment::new(evidence))
@@ -590,16 +595,14 @@ impl FactsSegment {
                 }
             }
         }
-        if let Some(cites) = &columns.cites {
-            for ord in cites.term_ords(doc) {
-                let per_source = self.per_source;
-                let (items, newest) = self
-                    .cited
-                    .entry(ord)
-                    .or_insert_with(|| (0, NewestInSegment::new(per_source)));
-                *items += 1;
-                newest.offer(key);
-            }
+        for &ord in values(columns.cites.as_deref(), doc) {
+            let per_source = self.per_source;
+            let (items, newest) = self
+                .cited
+                .entry(u64::from(ord))
+                .or_insert_with(|| (0, NewestInSegment::new(per_source)));
+            *items += 1;
+            newest.offer(key);
         }
     }
 
@@ -654,8 +657,14 @@ impl FactsSegment {
     }
 }
 
-fn first_ord(column: Option<&StrColumn>, doc: DocId) -> Option<u64> {
-    column.and_then(|column| column.term_ords(doc).next())
+/// The values of `doc` in a column the segment may lack.
+fn values(column: Option<&ValueLists>, doc: DocId) -> &[u32] {
+    column.map_or(&[], |column| column.of_doc(doc))
+}
+
+/// The first value of `doc` in a column the segment may lack.
+fn first(column: Option<&ValueLists>, doc: DocId) -> Option<u32> {
+    column.and_then(|column| column.first(doc))
 }
 
 #[cfg(test)]

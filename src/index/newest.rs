@@ -9,11 +9,14 @@
 
 use std::cmp::Reverse;
 
+use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+
+use tantivy::columnar::StrColumn;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::ordinals::{names, text};
+use super::value_lists::ValueLists;
 
 /// A document with its date and id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +85,9 @@ pub fn on_or_after(keys: &[SegmentKey], day: Option<u64>) -> Vec<SegmentKey> {
 /// The `day` and `id` columns of one segment.
 #[derive(Clone)]
 pub struct DayAndId {
-    day: Column<u64>,
+    days: Arc<ValueLists>,
+    ids: Option<Arc<ValueLists>>,
+    /// The `id` column, for its dictionary.
     id: Option<StrColumn>,
 }
 
@@ -90,20 +95,25 @@ impl DayAndId {
     /// Opens the columns of `segment`.
     pub fn open(segment: &SegmentReader) -> tantivy::Result<DayAndId> {
         let fast = segment.fast_fields();
+        let id = fast.str("id")?;
         Ok(DayAndId {
-            day: fast.u64("day")?,
-            id: fast.str("id")?,
+            days: ValueLists::of(segment, "day", &fast.u64("day")?),
+            ids: id
+                .as_ref()
+                .map(|ids| ValueLists::of(segment, "id", ids.ords())),
+            id,
         })
     }
 
     /// The sort key of `doc` within its segment.
+    #[inline]
     pub fn key(&self, doc: DocId) -> SegmentKey {
-        let day = self.day.first(doc).unwrap_or(0);
+        let day = self.days.first(doc).map_or(0, u64::from);
         let id = self
-            .id
+            .ids
             .as_ref()
-            .and_then(|ids| ids.term_ords(doc).next())
-            .unwrap_or(u64::MAX);
+            .and_then(|ids| ids.first(doc))
+            .map_or(u64::MAX, u64::from);
         (Reverse(day), id, doc)
     }
 

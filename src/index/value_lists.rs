@@ -88,6 +88,18 @@ impl ValueLists {
         (starts + self.values.len()) * std::mem::size_of::<u32>()
     }
 
+    /// The values of `doc`; none past the segment.
+    #[inline]
+    pub fn of_doc(&self, doc: DocId) -> &[u32] {
+        &self.values[self.rows(doc)]
+    }
+
+    /// The first value of `doc`, if it has one.
+    #[inline]
+    pub fn first(&self, doc: DocId) -> Option<u32> {
+        self.of_doc(doc).first().copied()
+    }
+
     /// Where `doc`'s values are in `values`; none past the segment.
     #[inline]
     fn rows(&self, doc: DocId) -> std::ops::Range<usize> {
