@@ -188,6 +188,97 @@ pub struct SegmentFacts {
     /// Per `url` + separator + host + separator + label: items and the newest
     /// citing items.
     cites: Counted<(u64, Vec<SegmentKey>)>,
+    /// Where each counted `cites` value splits, and its URL's and host's hashes,
+    /// in the order of `cites`.
+    cuts: Vec<Cut>,
+}
+
+/// Where a `cites` value splits into URL, host and label, and the hashes of the
+/// first two. The merge adds up thousands of values per segment by URL and then
+/// by host; finding the separators and hashing the strings there, on one thread,
+/// was a fifth of the busiest page at a million items. Cut on the search threads
+/// instead, once per segment's facts, the merge hashes two numbers per value.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    url_end: u32,
+    host: (u32, u32),
+    url_hash: u64,
+    host_hash: u64,
+}
+
+impl Cut {
+    fn of(value: &str) -> Cut {
+        let (url, host, _) = cite_parts(value);
+        // The host starts after the separator that ends the URL, if there is one.
+        let host_start = (url.len() + CITE_SEPARATOR.len_utf8()).min(value.len()) as u32;
+        Cut {
+            url_end: url.len() as u32,
+            host: (host_start, host_start + host.len() as u32),
+            url_hash: hash(url),
+            host_hash: hash(host),
+        }
+    }
+
+    /// The URL, host and label of `value`, the value this cut was made from.
+    fn apply<'a>(&self, value: &'a str) -> Cite<'a> {
+        let (host_start, host_end) = (self.host.0 as usize, self.host.1 as usize);
+        let label = value.get(host_end + 1..).unwrap_or_default();
+        Cite {
+            url: Hashed {
+                hash: self.url_hash,
+                text: &value[..self.url_end as usize],
+            },
+            host: Hashed {
+                hash: self.host_hash,
+                text: &value[host_start..host_end],
+            },
+            label,
+        }
+    }
+}
+
+/// One `cites` value in its parts.
+struct Cite<'a> {
+    url: Hashed<'a>,
+    host: Hashed<'a>,
+    label: &'a str,
+}
+
+/// A string with its hash, which is all a map hashes of it.
+#[derive(Debug, Clone, Copy)]
+struct Hashed<'a> {
+    hash: u64,
+    text: &'a str,
+}
+
+impl PartialEq for Hashed<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.text == other.text
+    }
+}
+
+impl Eq for Hashed<'_> {}
+
+impl std::hash::Hash for Hashed<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+fn hash(text: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(text)
+}
+
+impl SegmentFacts {
+    /// The counted `cites` values in their parts, with their items and newest
+    /// citing items.
+    fn cites(&self) -> impl Iterator<Item = (Cite<'_>, &(u64, Vec<SegmentKey>))> {
+        self.cites
+            .iter()
+            .zip(&self.cuts)
+            .map(|((value, counted), cut)| (cut.apply(value), counted))
+    }
 }
 
 /// What a segment counted of one column, by ordinal in order, and the column's
@@ -386,7 +477,9 @@ impl SegmentFacts {
             + self.cites.values.len()
             + self.days.len();
         let kept = self.newest.len() + keys(&self.cooccurring.values) + keys(&self.cites.values);
-        entries * 64 + kept * std::mem::size_of::<SegmentKey>()
+        entries * 64
+            + kept * std::mem::size_of::<SegmentKey>()
+            + self.cuts.len() * std::mem::size_of::<Cut>()
     }
 }
 
@@ -402,39 +495,41 @@ impl FactsCollector {
     /// listed with their label and newest citing items. A URL without a host (not
     /// a web address) is not a source.
     fn cited_sources(&self, fruits: &[Fruit]) -> (Vec<Dated>, CitedSources) {
-        let mut counted: FxHashMap<&str, (u64, &str)> = FxHashMap::default();
-        for (value, (items, _)) in fruits.iter().flat_map(|(_, fruit)| fruit.cites.iter()) {
-            let (url, host, _) = cite_parts(value);
-            if !host.is_empty() {
-                counted.entry(url).or_insert((0, host)).0 += items;
+        let mut counted: FxHashMap<Hashed, (u64, Hashed)> = FxHashMap::default();
+        for (cite, (items, _)) in fruits.iter().flat_map(|(_, fruit)| fruit.cites()) {
+            if !cite.host.text.is_empty() {
+                counted.entry(cite.url).or_insert((0, cite.host)).0 += items;
             }
         }
-        let mut per_host: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut per_host: FxHashMap<Hashed, usize> = FxHashMap::default();
         for (_, host) in counted.values() {
-            *per_host.entry(host).or_default() += 1;
+            *per_host.entry(*host).or_default() += 1;
         }
         let ranked = most_cited(&counted, self.sources);
-        let wanted: FxHashSet<&str> = ranked.iter().copied().collect();
+        let wanted: FxHashSet<Hashed> = ranked.iter().copied().collect();
         let (newest, mut citations) = name_listed(fruits, &wanted, self.window, self.per_source);
 
         let listed = ranked
             .into_iter()
             .map(|url| {
-                let (items, host) = counted[url];
+                let (items, host) = counted[&url];
                 let mut source = Cited {
-                    host: host.to_string(),
+                    host: host.text.to_string(),
                     items,
                     ..Cited::default()
                 };
-                if let Some(labelled) = citations.remove(url) {
+                if let Some(labelled) = citations.remove(url.text) {
                     (source.label, source.newest) = newest_citations(labelled, self.per_source);
                 }
-                (url.to_string(), source)
+                (url.text.to_string(), source)
             })
             .collect();
         let sources = CitedSources {
             urls: counted.len(),
-            per_host: owned_keys(per_host),
+            per_host: per_host
+                .into_iter()
+                .map(|(host, urls)| (host.text.to_string(), urls))
+                .collect(),
             listed,
         };
         (newest_of(newest, self.window), sources)
@@ -449,12 +544,13 @@ fn cite_parts(value: &str) -> (&str, &str, &str) {
 }
 
 /// The `limit` URLs cited by most items, most cited first, ties by URL.
-fn most_cited<'a>(counted: &FxHashMap<&'a str, (u64, &str)>, limit: usize) -> Vec<&'a str> {
+fn most_cited<'a>(counted: &FxHashMap<Hashed<'a>, (u64, Hashed)>, limit: usize) -> Vec<Hashed<'a>> {
     if limit == 0 {
         return Vec::new();
     }
-    let mut ranked: Vec<(&str, u64)> = counted.iter().map(|(&url, &(n, _))| (url, n)).collect();
-    let order = |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+    let mut ranked: Vec<(Hashed, u64)> = counted.iter().map(|(&url, &(n, _))| (url, n)).collect();
+    let order =
+        |a: &(Hashed, u64), b: &(Hashed, u64)| b.1.cmp(&a.1).then_with(|| a.0.text.cmp(b.0.text));
     // Thousands of URLs are counted and a few dozen listed: select, then sort those.
     if ranked.len() > limit {
         ranked.select_nth_unstable_by(limit - 1, order);
@@ -472,19 +568,18 @@ type Labelled = Vec<(String, Vec<Dated>)>;
 /// to be listed.
 fn name_listed(
     fruits: &[Fruit],
-    listed: &FxHashSet<&str>,
+    listed: &FxHashSet<Hashed>,
     window: usize,
     per_source: usize,
 ) -> (Vec<Vec<Dated>>, FxHashMap<String, Labelled>) {
     let newest_day = oldest_day_needed(fruits.iter().map(|(_, fruit)| &fruit.newest[..]), window);
-    let wanted: Vec<Vec<(&str, &[SegmentKey])>> = fruits
+    let wanted: Vec<Vec<(Cite, &[SegmentKey])>> = fruits
         .iter()
         .map(|(_, fruit)| {
             fruit
-                .cites
-                .iter()
-                .filter(|(value, _)| listed.contains(cite_parts(value).0))
-                .map(|(value, (_, kept))| (value, &kept[..]))
+                .cites()
+                .filter(|(cite, _)| listed.contains(&cite.url))
+                .map(|(cite, (_, kept))| (cite, &kept[..]))
                 .collect()
         })
         .collect();
@@ -496,21 +591,20 @@ fn name_listed(
         let mut keys = on_or_after(&fruit.newest, newest_day);
         let newest_len = keys.len();
         let mut lengths = Vec::with_capacity(wanted.len());
-        for (value, kept) in &wanted {
-            let day = cited_day.get(cite_parts(value).0).copied().flatten();
+        for (cite, kept) in &wanted {
+            let day = cited_day.get(&cite.url).copied().flatten();
             let recent = on_or_after(kept, day);
             lengths.push(recent.len());
             keys.extend(recent);
         }
         let mut dated = fruit.order.dated(*segment, &keys).into_iter();
         newest.push(dated.by_ref().take(newest_len).collect());
-        for ((value, _), length) in wanted.into_iter().zip(lengths) {
-            let (url, _, label) = cite_parts(value);
+        for ((cite, _), length) in wanted.into_iter().zip(lengths) {
             let items: Vec<Dated> = dated.by_ref().take(length).collect();
             citations
-                .entry(url.to_string())
+                .entry(cite.url.text.to_string())
                 .or_default()
-                .push((label.to_string(), items));
+                .push((cite.label.to_string(), items));
         }
     }
     (newest, citations)
@@ -519,15 +613,12 @@ fn name_listed(
 /// Per URL of `wanted` (each segment's listed cited values), the oldest day of its
 /// kept citing items that can still be among its newest `per_source`.
 fn oldest_days_cited<'a>(
-    wanted: &[Vec<(&'a str, &[SegmentKey])>],
+    wanted: &[Vec<(Cite<'a>, &[SegmentKey])>],
     per_source: usize,
-) -> FxHashMap<&'a str, Option<u64>> {
-    let mut kept_by_url: FxHashMap<&str, Vec<&[SegmentKey]>> = FxHashMap::default();
-    for (value, kept) in wanted.iter().flatten() {
-        kept_by_url
-            .entry(cite_parts(value).0)
-            .or_default()
-            .push(kept);
+) -> FxHashMap<Hashed<'a>, Option<u64>> {
+    let mut kept_by_url: FxHashMap<Hashed, Vec<&[SegmentKey]>> = FxHashMap::default();
+    for (cite, kept) in wanted.iter().flatten() {
+        kept_by_url.entry(cite.url).or_default().push(kept);
     }
     kept_by_url
         .into_iter()
@@ -641,7 +732,13 @@ impl FactsSegment {
             .map(|(ord, (items, newest))| (ord, (items, newest.into_sorted())))
             .collect();
         cited.sort_unstable_by_key(|(ord, _)| *ord);
+        let names = &self.columns.cite_names;
+        let cuts = cited
+            .iter()
+            .map(|(ord, _)| Cut::of(names.get(*ord)))
+            .collect();
         SegmentFacts {
+            cuts,
             briefs,
             sections,
             cooccurring,
@@ -683,5 +780,30 @@ mod tests {
         let odd = format!("u{CITE_SEPARATOR}h{CITE_SEPARATOR}a{CITE_SEPARATOR}b");
         assert_eq!(cite_parts(&odd), ("u", "h", "a\u{1f}b"));
         assert_eq!(cite_parts("bare"), ("bare", "", ""));
+    }
+
+    /// A cut value reads back as `cite_parts` splits it, whatever parts it lacks.
+    #[test]
+    fn cuts_read_back_the_parts_they_were_made_from() {
+        let values = [
+            format!("https://www.cisa.gov/kev{CITE_SEPARATOR}cisa.gov{CITE_SEPARATOR}CISA KEV"),
+            format!("u{CITE_SEPARATOR}h{CITE_SEPARATOR}a{CITE_SEPARATOR}b"),
+            format!("https://example.org/é{CITE_SEPARATOR}example.org"),
+            format!("mailto:x{CITE_SEPARATOR}{CITE_SEPARATOR}label"),
+            "bare".to_string(),
+        ];
+        for value in &values {
+            let cite = Cut::of(value).apply(value);
+            let (url, host, label) = cite_parts(value);
+            assert_eq!(
+                (cite.url.text, cite.host.text, cite.label),
+                (url, host, label)
+            );
+            assert_eq!((cite.url.hash, cite.host.hash), (hash(url), hash(host)));
+        }
+        let relabelled =
+            format!("https://www.cisa.gov/kev{CITE_SEPARATOR}cisa.gov{CITE_SEPARATOR}KEV");
+        let [a, b] = [&values[0], &relabelled].map(|value| Cut::of(value).apply(value).url);
+        assert_eq!(a, b, "one URL under two labels is one key");
     }
 }
