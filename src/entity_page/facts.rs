@@ -3,9 +3,10 @@
 //! A busy entity links tens of thousands of items at a million. Reading each stored
 //! item to count its dates, briefs, sources and neighbours took most of a second;
 //! the same counts come from the `day`, `id`, `kind`, `brief` and `cites` columns
-//! and the `section` and `entity` facets in a few milliseconds. Counts are kept by
-//! column ordinal per segment and named from the segment's decoded columns
-//! ([`ColumnNames`]) at the merge. The pass also keeps, per cited URL and per
+//! and the `section` and `entity` facets in a few milliseconds, each read from its
+//! per-segment decoded values ([`ValueLists`]). Counts are kept by column ordinal
+//! per segment and named from the segment's decoded dictionaries ([`ColumnNames`])
+//! at the merge. The pass also keeps, per cited URL and per
 //! co-occurring entity, the newest items behind the count, as segment keys: ids
 //! are read only for the few the page lists, and suggestion evidence needs no
 //! second query.

@@ -8,10 +8,9 @@
 //! and only the kept documents have their id looked up.
 
 use std::cmp::Reverse;
-
 use std::sync::Arc;
-use tantivy::collector::{Collector, SegmentCollector};
 
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
