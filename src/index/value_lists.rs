@@ -44,8 +44,11 @@ pub struct ValueLists {
     values: Vec<u32>,
 }
 
-/// Decoded columns by segment and column name.
-static KEPT: PerSegment<&'static str, Arc<ValueLists>> = PerSegment::new(256 << 20);
+/// Decoded columns by segment and column name: about 100 bytes per item when
+/// both searches and entity pages have run. Past the budget everything kept is
+/// dropped and decoded again on the next use, so the budget leaves room for ten
+/// million items.
+static KEPT: PerSegment<&'static str, Arc<ValueLists>> = PerSegment::new(1 << 30);
 
 impl ValueLists {
     /// The ordinals of `column` (named `name`) in `reader`'s segment: decoded on
