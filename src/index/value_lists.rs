@@ -95,7 +95,7 @@ impl ValueLists {
     /// The values of `doc`; none past the segment.
     #[inline]
     pub fn of_doc(&self, doc: DocId) -> &[u32] {
-        &self.values[self.rows(doc)]
+        self.values.get(self.rows(doc)).unwrap_or_default()
     }
 
     /// The first value of `doc`, if it has one.
@@ -163,16 +163,19 @@ impl Tally {
     /// Counts `doc`'s values.
     #[inline]
     pub fn add(&mut self, doc: DocId) {
-        let rows = self.lists.rows(doc);
-        if self.lists.starts.is_none() {
-            // One value: nothing to gather.
-            if let Some(&ord) = self.lists.values[rows].first() {
+        let lists = &*self.lists;
+        let rows = lists.rows(doc);
+        if lists.starts.is_none() {
+            // One value, the document's own row: nothing to gather. Past the
+            // segment the rows are empty.
+            let own = lists.values.get(rows.start).filter(|_| !rows.is_empty());
+            if let Some(&ord) = own {
                 self.counts.add(u64::from(ord));
             }
             return;
         }
         let window = rows.start..rows.start + LANES;
-        match self.lists.values.get(window) {
+        match lists.values.get(window) {
             Some(window) if rows.len() <= LANES => {
                 // The whole window is copied; only the document's own values are
                 // kept, by moving the end of what is gathered past them alone.
@@ -183,7 +186,7 @@ impl Tally {
                 }
             }
             _ => {
-                for &ord in &self.lists.values[rows] {
+                for &ord in lists.values.get(rows).unwrap_or_default() {
                     self.counts.add(u64::from(ord));
                 }
             }
