@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Dictionary, StrColumn};
+use tantivy::columnar::StrColumn;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
@@ -29,7 +29,7 @@ use crate::index::newest::{
 use crate::index::ordinals::OrdinalCounts;
 use crate::index::per_segment::{self, PerSegment};
 use crate::index::schema::{facet, CITE_SEPARATOR};
-use crate::index::value_lists::ValueLists;
+use crate::index::value_lists::{self, ValueLists};
 use crate::item::ItemKind;
 
 /// What one entity's items add up to.
@@ -315,16 +315,18 @@ impl Collector for FactsCollector {
         };
         let brief = fast.str("brief")?;
         let cites = fast.str("cites")?;
-        let section = reader.facet_reader(facet::SECTION)?;
-        let entity = reader.facet_reader(facet::ENTITY)?;
-        let names = |column: &'static str, values: Option<&Dictionary>, term: Term| match values {
-            Some(values) => ColumnNames::of(reader, column, values, term),
+        let section = fast.str(facet::SECTION)?;
+        let entity = fast.str(facet::ENTITY)?;
+        let terms =
+            |column: &Option<StrColumn>| column.as_ref().map_or(0, |column| column.num_terms());
+        let names = |name: &'static str, column: &Option<StrColumn>, term: Term| match column {
+            Some(column) => ColumnNames::of(reader, name, column.dictionary(), term),
             None => Ok(Arc::default()),
         };
-        let decoded = |column: &'static str| -> tantivy::Result<Option<Arc<ValueLists>>> {
-            Ok(fast
-                .str(column)?
-                .map(|values| ValueLists::of(reader, column, values.ords())))
+        let decoded = |name: &'static str, column: &Option<StrColumn>| {
+            column
+                .as_ref()
+                .map(|column| ValueLists::of(reader, name, column.ords()))
         };
         Ok(FactsSegment {
             per_source: self.per_source,
@@ -332,34 +334,26 @@ impl Collector for FactsCollector {
             docs: Vec::new(),
             items: 0,
             days: FxHashMap::default(),
-            briefs: OrdinalCounts::new(brief.as_ref().map_or(0, |b| b.num_terms())),
-            sections: OrdinalCounts::new(section.num_facets()),
-            cooccurring: OrdinalCounts::new(entity.num_facets()),
+            briefs: OrdinalCounts::new(terms(&brief)),
+            sections: OrdinalCounts::new(terms(&section)),
+            cooccurring: OrdinalCounts::new(terms(&entity)),
             shared: std::iter::repeat_with(|| None)
-                .take(entity.num_facets())
+                .take(terms(&entity))
                 .collect(),
             cited: FxHashMap::default(),
             newest: NewestInSegment::new(self.window),
             columns: Columns {
                 order: DayAndId::open(reader)?,
-                kind: decoded("kind")?,
+                kind: decoded("kind", &kind),
                 weekly: weekly.and_then(|ord| u32::try_from(ord).ok()),
-                brief_names: names(
-                    "brief",
-                    brief.as_ref().map(StrColumn::dictionary),
-                    Term::Whole,
-                )?,
-                cite_names: names(
-                    "cites",
-                    cites.as_ref().map(StrColumn::dictionary),
-                    Term::Whole,
-                )?,
-                section_names: names(facet::SECTION, Some(section.facet_dict()), Term::FacetLeaf)?,
-                entity_names: names(facet::ENTITY, Some(entity.facet_dict()), Term::FacetLeaf)?,
-                brief: decoded("brief")?,
-                cites: decoded("cites")?,
-                section: decoded(facet::SECTION)?,
-                entity: decoded(facet::ENTITY)?,
+                brief_names: names("brief", &brief, Term::Whole)?,
+                cite_names: names("cites", &cites, Term::Whole)?,
+                section_names: names(facet::SECTION, &section, Term::FacetLeaf)?,
+                entity_names: names(facet::ENTITY, &entity, Term::FacetLeaf)?,
+                brief: decoded("brief", &brief),
+                cites: decoded("cites", &cites),
+                section: decoded(facet::SECTION, &section),
+                entity: decoded(facet::ENTITY, &entity),
             },
         })
     }
@@ -391,6 +385,7 @@ impl FactsCollector {
     ) -> tantivy::Result<Facts> {
         let generation = generation(searcher);
         names::keep_only(&generation);
+        value_lists::keep_only(&generation);
         if reuse {
             KEPT.keep_only(&generation);
         }
