@@ -112,6 +112,24 @@ def queries(n, index, runs, results, peers):
                                            QUERIES, str(runs)])
     log("entity pages")
     results["entity"] = run_json([DRIVER, "entity", index, "--runs", str(runs)])
+    log("first requests after opening the index, as the CLI and as the server open it")
+    keys = [entity["key"] for entity in results["entity"]["entities"]]
+    results["first"] = {}
+    for mode, flags in (("plain", []), ("read_ahead", ["--warm"])):
+        # One process per opening: what is kept of segments lives as long as the process.
+        runs_of = [run_json([DRIVER, "first", index, QUERIES, *keys, *flags]) for _ in range(FIRST_RUNS)]
+        median = lambda values: sorted(values)[len(values) // 2]
+        results["first"][mode] = {
+            "open_ms": median([r["open_ms"] for r in runs_of]),
+            "search_ms": median([r["search_ms"] for r in runs_of]),
+            "pages_ms": [median([r["pages"][at]["ms"] for r in runs_of]) for at in range(len(keys))],
+            "runs": runs_of,
+        }
+
+
+# Processes per way of opening the index in the first-request measurement; the
+# table shows their medians.
+FIRST_RUNS = 5
 
 
 def free_port():
@@ -281,8 +299,22 @@ def table(all_results):
                     entity["cold_ms"], "–", None, False)
             if "after_commit" in entity:
                 for p in ("p50", "p99"):
-                    row(f"entity page {p} ms, first visit after a commit adding one brief, {name}", size,
-                        entity["after_commit"][f"{p}_ms"], "–", None, False)
+                    row(f"entity page {p} ms, first visit after a commit adding one brief (read ahead), {name}",
+                        size, entity["after_commit"][f"{p}_ms"], "–", None, False)
+        if "add" in results["entity"]:
+            for p in ("p50", "p99"):
+                row(f"adding one brief {p} ms (parse, tag, index, commit, merges, reload read ahead)", size,
+                    results["entity"]["add"][f"{p}_ms"], "–", None, False)
+        first = results.get("first", {})
+        for mode, how in (("plain", "as the CLI opens it"), ("read_ahead", "read ahead, as the server opens it")):
+            if mode not in first:
+                continue
+            f = first[mode]
+            row(f"open the index ms, {how} (median of {len(f['runs'])} processes)", size, f["open_ms"], "–", None, False)
+            row(f"first search ms after opening, {how} ({f['runs'][0]['query']['q']})", size, f["search_ms"], "–",
+                None, False)
+            for entity, ms in zip(results["entity"]["entities"], f["pages_ms"]):
+                row(f"first page ms after opening, {how}, {entity['role']}", size, ms, "–", None, False)
         http = results.get("http", {})
         if "skipped" in http:
             rows.append(("HTTP", size, http["skipped"], "–", "–", "–"))

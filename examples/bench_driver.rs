@@ -8,6 +8,7 @@
 //! bench_driver query INDEX QUERIES.jsonl [--runs N]
 //! bench_driver entity INDEX [--runs N]
 //! bench_driver built INDEX most-cited|median|rare [--runs N]
+//! bench_driver first INDEX QUERIES.jsonl KEY... [--warm]
 //! ```
 //!
 //! Every command prints one JSON object on stdout. Latencies are wall-clock
@@ -17,6 +18,7 @@
 
 use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, ensure, Context, Result};
@@ -33,6 +35,7 @@ use dossier::query;
 use dossier::registry::Registry;
 use dossier::search::{self, SearchRequest};
 use dossier::tagger::{self, Tagger};
+use dossier::warming::Warming;
 
 /// The allocator of the `dossier` binary, so that figures are the product's.
 #[global_allocator]
@@ -69,6 +72,12 @@ fn main() -> Result<()> {
         }
         ["entity", index] => entity_bench(Path::new(index), flag("--runs", 20))?,
         ["built", index, role] => built_bench(Path::new(index), role, flag("--runs", 1))?,
+        ["first", index, queries, keys @ ..] => first_bench(
+            Path::new(index),
+            Path::new(queries),
+            keys,
+            args.iter().any(|arg| arg == "--warm"),
+        )?,
         _ => bail!("usage: see the module doc of examples/bench_driver.rs"),
     };
     println!("{output}");
@@ -249,16 +258,7 @@ fn queries_bench(index_dir: &Path, queries: &Path, runs: usize) -> Result<Value>
     let mut rows = Vec::new();
     for line in lines.lines().filter(|line| !line.trim().is_empty()) {
         let spec: Value = serde_json::from_str(line)?;
-        let text = |name: &str| spec.get(name).and_then(Value::as_str).map(str::to_string);
-        let request = SearchRequest {
-            query: text("q").unwrap_or_default(),
-            sections: text("section").into_iter().collect(),
-            entities: text("entity").into_iter().collect(),
-            from: text("from"),
-            to: text("to"),
-            limit: 10,
-            ..SearchRequest::default()
-        };
+        let request = request_of(&spec);
         let warm = search::search(&index, registry.as_ref(), &request)?;
         let mut samples = Vec::with_capacity(runs);
         for _ in 0..runs {
@@ -273,6 +273,59 @@ fn queries_bench(index_dir: &Path, queries: &Path, runs: usize) -> Result<Value>
         );
     }
     Ok(json!({"overall": percentiles(&mut all), "queries": rows}))
+}
+
+/// The search of one line of the query file.
+fn request_of(spec: &Value) -> SearchRequest {
+    let text = |name: &str| spec.get(name).and_then(Value::as_str).map(str::to_string);
+    SearchRequest {
+        query: text("q").unwrap_or_default(),
+        sections: text("section").into_iter().collect(),
+        entities: text("entity").into_iter().collect(),
+        from: text("from"),
+        to: text("to"),
+        limit: 10,
+        ..SearchRequest::default()
+    }
+}
+
+/// The first requests a process answers after opening the index: the first query
+/// of the file, then the page of each key, each once. With `--warm` the index is
+/// opened as `dossier serve` opens it, reading ahead what searches and pages need
+/// ([`Warming`]); its time is part of `open_ms`. One process measures one opening:
+/// what is kept of segments lives as long as the process.
+fn first_bench(index_dir: &Path, queries: &Path, keys: &[&str], warm: bool) -> Result<Value> {
+    let registry = Registry::load(
+        &DossierIndex::open(index_dir)?
+            .manifest()
+            .registry
+            .context("the index has no registry in its manifest")?,
+    )?;
+    let lines = std::fs::read_to_string(queries).context("reading the query file")?;
+    let spec: Value = serde_json::from_str(lines.lines().next().context("no query")?)?;
+    let request = request_of(&spec);
+
+    let started = Instant::now();
+    let mut index = DossierIndex::open(index_dir)?;
+    if warm {
+        index = index.warmed_by(Arc::new(Warming))?;
+    }
+    let open_ms = started.elapsed().as_secs_f64() * 1e3;
+
+    let started = Instant::now();
+    std::hint::black_box(search::search(&index, Some(&registry), &request)?);
+    let search_ms = started.elapsed().as_secs_f64() * 1e3;
+    let mut pages = Vec::new();
+    for key in keys {
+        let started = Instant::now();
+        let page = entity_page::entity_page(&index, &registry, key, Window::default())?;
+        pages.push(json!({"key": key, "ms": started.elapsed().as_secs_f64() * 1e3}));
+        std::hint::black_box(page);
+    }
+    Ok(
+        json!({"warm": warm, "open_ms": open_ms, "query": spec, "search_ms": search_ms,
+              "pages": pages}),
+    )
 }
 
 /// Entity page time for the most-cited, a median and a rare entity: as served
@@ -310,10 +363,11 @@ fn entity_bench(index_dir: &Path, runs: usize) -> Result<Value> {
         );
     }
     // Last: the copy shares the index's segments, and what is kept of them.
-    for (row, mut after) in rows.iter_mut().zip(after_commits(index_dir, &keys, runs)?) {
+    let (after, mut adds) = after_commits(index_dir, &keys, runs)?;
+    for (row, mut after) in rows.iter_mut().zip(after) {
         row["after_commit"] = percentiles(&mut after);
     }
-    Ok(json!({"entities": rows}))
+    Ok(json!({"entities": rows, "add": percentiles(&mut adds)}))
 }
 
 /// The most-cited, a median and a rare registered entity, by linked items: (role,
@@ -367,11 +421,18 @@ fn built_bench(index_dir: &Path, role: &str, runs: usize) -> Result<Value> {
 }
 
 /// Per key, the page's time on the first visit after each of `runs` commits that
-/// add one daily brief, as a server answers it. Runs on a copy of the index made
-/// of hard links (Tantivy writes new files and replaces its meta files by
-/// renaming, so the original is never written); each brief is the corpus's newest,
-/// dated one day later than the one before.
-fn after_commits(index_dir: &Path, keys: &[String], runs: usize) -> Result<Vec<Vec<f64>>> {
+/// add one daily brief, as a server answers it: the index is opened as `dossier
+/// serve` opens it, so each reload reads the new generation ahead ([`Warming`]);
+/// second come the times of the adds themselves (parse, tag, index, commit, wait
+/// for merges, reload). Runs on a copy of the index made of hard links
+/// (Tantivy writes new files and replaces its meta files by renaming, so the
+/// original is never written); each brief is the corpus's newest, dated one day
+/// later than the one before.
+fn after_commits(
+    index_dir: &Path,
+    keys: &[String],
+    runs: usize,
+) -> Result<(Vec<Vec<f64>>, Vec<f64>)> {
     let copy = index_dir.with_extension("after-commit");
     let _ = std::fs::remove_dir_all(&copy);
     let linked = std::process::Command::new("cp")
@@ -386,6 +447,7 @@ fn after_commits(index_dir: &Path, keys: &[String], runs: usize) -> Result<Vec<V
     std::fs::copy(index_dir.join("dossier.json"), copy.join("dossier.json"))?;
 
     let (index, registry) = open(&copy)?;
+    let index = index.warmed_by(Arc::new(Warming))?;
     let registry = registry.context("the index has no registry in its manifest")?;
     let tagger = Tagger::new(&registry);
     let linker = Linker {
@@ -397,13 +459,16 @@ fn after_commits(index_dir: &Path, keys: &[String], runs: usize) -> Result<Vec<V
         entity_page::entity_page(&index, &registry, key, Window::default())?;
     }
     let mut samples = vec![Vec::with_capacity(runs); keys.len()];
+    let mut adds = Vec::with_capacity(runs);
     for run in 1..=runs as i64 {
         let date = (newest + time::Duration::days(run)).to_string();
         let path = format!("briefs/{date}.md");
         let brief = text.replace(&newest.to_string(), &date);
         let file = SourceFile::new(&path, brief.into_bytes())?;
+        let started = Instant::now();
         writer::add(&index, vec![file], &linker, &WriteOptions::default())?;
         index.reload()?;
+        adds.push(started.elapsed().as_secs_f64() * 1e3);
         for (at, key) in keys.iter().enumerate() {
             let started = Instant::now();
             let page = entity_page::entity_page(&index, &registry, key, Window::default())?;
@@ -412,7 +477,7 @@ fn after_commits(index_dir: &Path, keys: &[String], runs: usize) -> Result<Vec<V
         }
     }
     std::fs::remove_dir_all(&copy)?;
-    Ok(samples)
+    Ok((samples, adds))
 }
 
 /// The date and text of the newest daily brief of a corpus (`briefs/YYYY-MM-DD.md`).

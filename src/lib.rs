@@ -11,6 +11,7 @@
 //! - [`entity_page`] and [`related`] build entity pages and suggestions from the index;
 //! - [`annotate`] tags a draft and suggests the entities it probably should name;
 //! - [`linking`] measures the tagger against the corpus's explicit keys;
+//! - [`warming`] reads each new index generation ahead for a server;
 //! - [`http`] serves the same functions over HTTP; the binary's `cli` over the shell;
 //! - [`settings`] resolves flags, environment and defaults once;
 //! - [`outputs`] derives the JSON Schemas of every JSON output;
@@ -32,3 +33,4 @@ pub mod settings;
 pub mod snippet;
 pub mod synthetic;
 pub mod tagger;
+pub mod warming;

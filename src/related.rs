@@ -41,6 +41,8 @@ use crate::tagger::{display_name, entity_type};
 
 mod margins;
 
+pub use margins::counted as margins_counted;
+
 /// Fewest shared items for a pair to be scored, unless told otherwise.
 pub const DEFAULT_MIN_SHARED: u64 = 2;
 /// Most suggestions returned, unless told otherwise.
@@ -201,10 +203,24 @@ impl Stats {
     /// Counts from the index, over the co-occurrence scope: counted for the
     /// segments not counted before, added up over all.
     pub fn load(index: &DossierIndex, searcher: &Searcher) -> Result<Stats, IndexError> {
-        let scope = cooccurrence_scope(index.fields());
-        let (items, counts) =
-            margins::count(searcher, scope.as_ref()).map_err(|error| index.error(error))?;
+        Stats::counted(searcher, index.fields()).map_err(|error| index.error(error))
+    }
+
+    fn counted(searcher: &Searcher, fields: &Fields) -> tantivy::Result<Stats> {
+        let scope = cooccurrence_scope(fields);
+        let (items, counts) = margins::count(searcher, scope.as_ref())?;
         Ok(Stats { items, counts })
+    }
+
+    /// Counts `searcher`'s generation ahead of its first entity page (see
+    /// [`crate::warming`]).
+    pub fn prepare(searcher: &Searcher) -> tantivy::Result<()> {
+        let generation = generation(searcher);
+        if LAST_STATS.get(&generation, 0, &()).is_none() {
+            let stats = Stats::counted(searcher, &Fields::new(searcher.schema()))?;
+            LAST_STATS.put(generation, 0, (), Arc::new(stats));
+        }
+        Ok(())
     }
 
     /// The counts of `searcher`'s generation: counted by the first caller, shared

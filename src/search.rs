@@ -6,9 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
-use tantivy::{DocAddress, Order, Searcher};
+use tantivy::{DocAddress, Order, Searcher, SegmentOrdinal};
 
 use crate::corpus::section::SectionMap;
 use crate::index::facet_counts::FacetCounts;
@@ -365,6 +365,22 @@ type Counts = Vec<BTreeMap<String, u64>>;
 
 /// The facet fields counted for every search, in [`facet_lists`]' order.
 const COUNTED: [&str; 4] = [facet::SECTION, facet::HOST, facet::MONTH, facet::ENTITY];
+
+/// Lists the facet values of `searcher`'s generation and decodes the counted
+/// columns of each of its segments, ahead of its first search (see
+/// [`crate::warming`]).
+pub fn prepare(searcher: &Searcher) -> tantivy::Result<()> {
+    let facets = FacetCounts::new(searcher, &COUNTED)?;
+    searcher.index().search_executor().map(
+        |(segment, reader)| {
+            facets
+                .for_segment(segment as SegmentOrdinal, reader)
+                .map(drop)
+        },
+        searcher.segment_readers().iter().enumerate(),
+    )?;
+    Ok(())
+}
 
 fn collect(
     index: &DossierIndex,

@@ -413,6 +413,29 @@ impl FactsCollector {
         Ok(self.merge(fruits))
     }
 
+    /// Decodes and names every column a page reads in each segment of `searcher`,
+    /// ahead of the generation's first page (see [`crate::warming`]).
+    pub fn prepare(searcher: &Searcher) -> tantivy::Result<()> {
+        let generation = generation(searcher);
+        names::keep_only(&generation);
+        value_lists::keep_only(&generation);
+        let opener = FactsCollector {
+            window: 0,
+            sources: 0,
+            per_source: 0,
+            evidence: 0,
+        };
+        searcher.index().search_executor().map(
+            |(segment, reader)| {
+                opener
+                    .for_segment(segment as SegmentOrdinal, reader)
+                    .map(drop)
+            },
+            searcher.segment_readers().iter().enumerate(),
+        )?;
+        Ok(())
+    }
+
     /// Adds up the segments' facts. Merging runs on one thread after the segments
     /// are counted in parallel: names are borrowed from the segments' decoded
     /// columns, and only what the page keeps is copied out of them.

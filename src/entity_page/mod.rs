@@ -332,6 +332,14 @@ pub fn build(
     )
 }
 
+/// Reads what every page of `searcher`'s generation needs before the first is
+/// asked for: each segment's decoded columns, and the co-occurrence margins (see
+/// [`crate::warming`]).
+pub fn prepare(searcher: &Searcher) -> tantivy::Result<()> {
+    FactsCollector::prepare(searcher)?;
+    Stats::prepare(searcher)
+}
+
 /// The key as asked for, trimmed; an empty key names no entity.
 fn asked(key: &str) -> Result<&str, EntityError> {
     match key.trim() {

@@ -67,6 +67,7 @@ use crate::index::kept::Kept;
 use crate::index::{DossierIndex, IndexError};
 use crate::registry::{Registry, RegistryError};
 use crate::tagger::Tagger;
+use crate::warming::Warming;
 pub use error::AppError;
 
 /// Largest request body accepted (a brief is well under 100 KiB).
@@ -163,7 +164,7 @@ impl AppState {
 
     /// Opens the index and loads the registry of a configuration.
     pub fn open(config: &ServerConfig) -> Result<AppState, ServeError> {
-        let index = DossierIndex::open(&config.index)?;
+        let index = DossierIndex::open(&config.index)?.warmed_by(Arc::new(Warming))?;
         let registry = Registry::load(&config.registry)?;
         for warning in &registry.warnings {
             tracing::warn!(registry = %config.registry.display(), "{warning}");

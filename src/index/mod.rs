@@ -20,9 +20,10 @@ pub mod words;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Warmer};
 
 pub use schema::Fields;
 
@@ -43,6 +44,15 @@ pub type Generation =
 /// The generation `searcher` reads.
 pub fn generation(searcher: &tantivy::Searcher) -> Generation {
     searcher.generation().segments().clone()
+}
+
+/// A reader that reloads after each commit, warmed by `warmer` if any.
+fn reader(index: &Index, warmer: Option<&Arc<dyn Warmer>>) -> tantivy::Result<IndexReader> {
+    index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::OnCommitWithDelay)
+        .warmers(warmer.map(Arc::downgrade).into_iter().collect())
+        .try_into()
 }
 
 /// Name of the side file that records where the index came from.
@@ -123,6 +133,9 @@ pub struct DossierIndex {
     index: Index,
     fields: Fields,
     reader: IndexReader,
+    /// What reads each new generation ahead, held here because the reader holds
+    /// it weakly.
+    _warmer: Option<Arc<dyn Warmer>>,
     dir: PathBuf,
 }
 
@@ -189,16 +202,25 @@ impl DossierIndex {
                 .map_err(|source| tantivy_error(dir, source))?;
         }
         let fields = Fields::new(&index.schema());
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
-            .try_into()
-            .map_err(|source| tantivy_error(dir, source))?;
+        let reader = reader(&index, None).map_err(|source| tantivy_error(dir, source))?;
         Ok(DossierIndex {
             index,
             fields,
             reader,
+            _warmer: None,
             dir: dir.to_path_buf(),
+        })
+    }
+
+    /// The same index, with `warmer` reading ahead every generation from the
+    /// current one on (see [`crate::warming`]).
+    pub fn warmed_by(self, warmer: Arc<dyn Warmer>) -> Result<DossierIndex, IndexError> {
+        let reader = reader(&self.index, Some(&warmer))
+            .map_err(|source| tantivy_error(&self.dir, source))?;
+        Ok(DossierIndex {
+            reader,
+            _warmer: Some(warmer),
+            ..self
         })
     }
 

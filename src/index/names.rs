@@ -8,6 +8,7 @@
 //! into one buffer the first time a page needs them and kept while the segment
 //! lives ([`PerSegment`]); naming is then an index into that buffer.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tantivy::columnar::Dictionary;
@@ -38,6 +39,14 @@ pub enum Term {
 /// of a million items.
 static KEPT: PerSegment<&'static str, Arc<ColumnNames>> = PerSegment::new(256 << 20);
 
+/// Columns named so far.
+static DECODED: AtomicU64 = AtomicU64::new(0);
+
+/// How many segment columns this process has named (rather than found kept).
+pub fn decoded() -> u64 {
+    DECODED.load(Ordering::Relaxed)
+}
+
 impl ColumnNames {
     /// The values of `column` in `reader`'s segment, whose dictionary is
     /// `dictionary`: decoded on first use, then kept.
@@ -52,6 +61,7 @@ impl ColumnNames {
             return Ok(names);
         }
         let names = Arc::new(ColumnNames::decode(dictionary, term)?);
+        DECODED.fetch_add(1, Ordering::Relaxed);
         let bytes = names.text.len() + names.ends.len() * std::mem::size_of::<usize>();
         KEPT.put(state, column, Arc::clone(&names), bytes);
         Ok(names)

@@ -17,6 +17,7 @@
 //! document, keeps only the document's own, and counts what it gathered in one
 //! loop: 5.5 ns per document instead of 15.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tantivy::columnar::{Column, ColumnIndex};
@@ -50,6 +51,14 @@ pub struct ValueLists {
 /// million items.
 static KEPT: PerSegment<&'static str, Arc<ValueLists>> = PerSegment::new(1 << 30);
 
+/// Columns decoded so far.
+static DECODED: AtomicU64 = AtomicU64::new(0);
+
+/// How many segment columns this process has decoded (rather than found kept).
+pub fn decoded() -> u64 {
+    DECODED.load(Ordering::Relaxed)
+}
+
 impl ValueLists {
     /// The ordinals of `column` (named `name`) in `reader`'s segment: decoded on
     /// first use, then kept.
@@ -59,6 +68,7 @@ impl ValueLists {
             return lists;
         }
         let lists = Arc::new(ValueLists::decode(column, reader.max_doc()));
+        DECODED.fetch_add(1, Ordering::Relaxed);
         KEPT.put(state, name, Arc::clone(&lists), lists.bytes());
         lists
     }

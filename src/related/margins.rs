@@ -9,6 +9,7 @@
 //! counted.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
@@ -33,6 +34,14 @@ pub struct SegmentMargins {
 /// here); a segment's are a few thousand keys.
 static KEPT: PerSegment<(), Arc<SegmentMargins>> = PerSegment::new(64 << 20);
 
+/// Segments counted so far.
+static COUNTED: AtomicU64 = AtomicU64::new(0);
+
+/// How many segments' margins this process has counted (rather than found kept).
+pub fn counted() -> u64 {
+    COUNTED.load(Ordering::Relaxed)
+}
+
 /// Items matching `scope` (the co-occurrence scope) in `searcher`, and items per
 /// linked entity key.
 pub fn count(
@@ -53,6 +62,7 @@ pub fn count(
                 segment as SegmentOrdinal,
                 reader,
             )?);
+            COUNTED.fetch_add(1, Ordering::Relaxed);
             let bytes = margins.counts.iter().map(|(key, _)| key.len() + 40).sum();
             KEPT.put(state, (), Arc::clone(&margins), bytes);
             Ok(margins)
