@@ -6,7 +6,7 @@
 //! margins, and the facet values of the whole generation. Without warming, the
 //! first request after the server starts, or after a commit or a merge, derives
 //! them itself: at a million items the first page of the busiest entity took
-//! 159 ms instead of 17. Tantivy calls a [`Warmer`] when a reader opens and on
+//! 93–277 ms after the index was opened, and takes 25–54 ms read ahead. Tantivy calls a [`Warmer`] when a reader opens and on
 //! every reload, before the new searcher replaces the old one, so requests keep
 //! being answered from the previous generation while this one is read.
 //!
