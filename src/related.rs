@@ -193,11 +193,12 @@ pub struct Stats {
     counts: HashMap<String, u64>,
 }
 
-/// The last added-up [`Stats`] (see [`crate::index::kept`]). Segment ids are
-/// unique across indexes, so one slot serves any index; a process serving one index
-/// adds up once per commit, counting only the segments the commit changed. The
-/// counts do not depend on the registry.
-static LAST_STATS: Kept<(), Arc<Stats>> = Kept::new(1);
+/// The last added-up [`Stats`] (see [`crate::index::kept`]), of the two
+/// generations used last: the one served and the one a server reads ahead. Segment
+/// ids are unique across indexes, so this serves any index; a process serving one
+/// index adds up once per commit, counting only the segments the commit changed.
+/// The counts do not depend on the registry.
+static LAST_STATS: Kept<(), Arc<Stats>> = Kept::across(1, 2);
 
 impl Stats {
     /// Counts from the index, over the co-occurrence scope: counted for the

@@ -40,7 +40,7 @@ pub struct FacetValues {
 }
 
 /// The values of the last generations searched, by facet list.
-static VALUES: Kept<Vec<&'static str>, Arc<FacetValues>> = Kept::new(8);
+static VALUES: Kept<Vec<&'static str>, Arc<FacetValues>> = Kept::across(8, 2);
 
 impl FacetValues {
     /// The values of `facets` in `searcher`'s segments, listed once per generation.

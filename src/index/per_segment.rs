@@ -31,6 +31,8 @@ pub struct PerSegment<K, V> {
 struct Inner<K, V> {
     segments: HashMap<SegmentState, HashMap<K, (V, usize)>>,
     bytes: usize,
+    /// The last two generations given to [`PerSegment::keep_only`], newest last.
+    recent: Vec<Generation>,
 }
 
 impl<K: Eq + Hash, V: Clone> PerSegment<K, V> {
@@ -56,6 +58,7 @@ impl<K: Eq + Hash, V: Clone> PerSegment<K, V> {
         let inner = inner.get_or_insert_with(|| Inner {
             segments: HashMap::new(),
             bytes: 0,
+            recent: Vec::new(),
         });
         if inner.bytes.saturating_add(bytes) > self.budget {
             inner.segments.clear();
@@ -70,16 +73,28 @@ impl<K: Eq + Hash, V: Clone> PerSegment<K, V> {
         inner.bytes = inner.bytes.saturating_add(bytes).saturating_sub(freed);
     }
 
-    /// Drops the values of segments `generation` does not read as they were: merged
-    /// away, or with documents deleted since.
+    /// Drops the values of segments that neither `generation` nor the generation
+    /// given before it reads as they were: merged away, or with documents deleted
+    /// since. The one before is spared because a server reads a new generation
+    /// ahead while requests still run on the previous one (see
+    /// [`crate::warming`]): dropping what those read would have them decode it
+    /// again.
     pub fn keep_only(&self, generation: &Generation) {
         let mut inner = self.lock();
         let Some(inner) = inner.as_mut() else {
             return;
         };
+        if inner.recent.contains(generation) {
+            return;
+        }
+        inner.recent.push(generation.clone());
+        if inner.recent.len() > 2 {
+            inner.recent.remove(0);
+        }
+        let recent = &inner.recent;
         let mut freed = 0;
         inner.segments.retain(|(id, deletes), values| {
-            let live = generation.get(id) == Some(deletes);
+            let live = recent.iter().any(|kept| kept.get(id) == Some(deletes));
             if !live {
                 freed += values.values().map(|(_, bytes)| bytes).sum::<usize>();
             }
@@ -107,14 +122,26 @@ mod tests {
         let kept: PerSegment<&str, u32> = PerSegment::new(100);
         let a = SegmentId::generate_random();
         let b = SegmentId::generate_random();
+        let c = SegmentId::generate_random();
         kept.put((a, None), "k", 1, 40);
         kept.put((b, None), "k", 2, 40);
         assert_eq!(kept.get(&(a, None), &"k"), Some(1));
         assert_eq!(kept.get(&(a, Some(7)), &"k"), None);
 
-        // `a` now has deletes: what was derived from it before is dropped.
-        let generation: Generation = [(a, Some(7)), (b, None)].into_iter().collect();
-        kept.keep_only(&generation);
+        // The first generation: both segments as they are.
+        let first: Generation = [(a, None), (b, None)].into_iter().collect();
+        kept.keep_only(&first);
+        assert_eq!(kept.get(&(a, None), &"k"), Some(1));
+
+        // `a` now has deletes. What was derived from it before stays while the
+        // first generation may still be read, and goes with the next one.
+        let second: Generation = [(a, Some(7)), (b, None)].into_iter().collect();
+        kept.keep_only(&second);
+        assert_eq!(kept.get(&(a, None), &"k"), Some(1));
+        kept.keep_only(&first);
+        assert_eq!(kept.get(&(a, None), &"k"), Some(1));
+        let third: Generation = [(a, Some(7)), (b, None), (c, None)].into_iter().collect();
+        kept.keep_only(&third);
         assert_eq!(kept.get(&(a, None), &"k"), None);
         assert_eq!(kept.get(&(b, None), &"k"), Some(2));
 
