@@ -322,7 +322,7 @@ fn false_positives(
     out
 }
 
-/// About [`CONTEXT_CHARS`] characters on each side of a span, on one line.
+/// About `CONTEXT_CHARS` characters on each side of a span, on one line.
 pub fn context(text: &str, start: usize, end: usize) -> String {
     let before: String = text[..start]
         .chars()

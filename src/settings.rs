@@ -16,7 +16,7 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 /// The registry's place inside a corpus folder.
 pub const REGISTRY_IN_CORPUS: &str = "entities/registry.yaml";
 
-/// Environment variables read by [`RawSettings::from_env`].
+/// Environment variables read by [`RawSettings::with_env`].
 pub mod env {
     /// Index folder.
     pub const INDEX: &str = "DOSSIER_INDEX";

@@ -587,7 +587,7 @@ fn unique(slug: String, taken: &mut HashSet<String>) -> String {
 /// Longest one-line summary kept, in characters.
 const SUMMARY_MAX_CHARS: usize = 280;
 
-/// The first sentence of a text, cut at a word near [`SUMMARY_MAX_CHARS`].
+/// The first sentence of a text, cut at a word near `SUMMARY_MAX_CHARS`.
 pub fn first_sentence(text: &str) -> String {
     let paragraph = text.split("\n\n").next().unwrap_or("").trim();
     let end = paragraph

@@ -3,7 +3,7 @@
 //!
 //! The items of an entity are the items (not brief-level text) whose `entity` facet
 //! holds its key: an explicit key, a tagged mention or a CVE id of the footer. Every
-//! count comes from one pass over those documents' fast columns ([`facts`]); only the
+//! count comes from one pass over those documents' fast columns (`facts`); only the
 //! listed window of items is read from the store. What a page counts in each
 //! segment, and the corpus-wide counts behind suggestion scores, are kept per
 //! segment while the segment lives: a page is right as soon as an ingest commits,
