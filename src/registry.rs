@@ -40,8 +40,11 @@ pub enum RegistryError {
     },
 }
 
-/// One registry entity, as written.
+/// One registry entity, as written. A field the engine does not know is refused
+/// rather than ignored: a misspelled `aliases` would otherwise drop labels without
+/// a word.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Entity {
     /// `type:slug`.
     pub key: String,
@@ -72,6 +75,7 @@ pub struct Entity {
 
 /// A curated edge between two entities.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Relation {
     /// Target entity key.
     pub to: String,
@@ -87,9 +91,18 @@ pub struct Relation {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RegistryFile {
-    entities: Vec<Entity>,
+    /// The format version; this build reads [`SCHEMA`].
+    #[serde(default)]
+    schema: Option<u64>,
+    /// `null` reads as none.
+    #[serde(default)]
+    entities: Option<Vec<Entity>>,
 }
+
+/// The registry format this build reads.
+const SCHEMA: u64 = 1;
 
 /// The validated registry: entities by key, tombstones resolved.
 #[derive(Debug, Clone, Default)]
@@ -133,16 +146,19 @@ impl Registry {
             message,
         };
 
+        if let Some(schema) = file.schema.filter(|&schema| schema != SCHEMA) {
+            return Err(RegistryError::Syntax {
+                path: path.to_string(),
+                line: line_of_field(text, "schema:"),
+                message: format!("schema {schema} is not one this build reads (schema {SCHEMA})"),
+            });
+        }
+
         let mut registry = Registry::default();
-        for entity in file.entities {
-            if registry.by_key.contains_key(&entity.key) {
-                return Err(invalid(
-                    &entity.key,
-                    "the key is defined twice; keep one definition".into(),
-                ));
-            }
-            if !entity.key.contains(':') {
-                return Err(invalid(&entity.key, "a key is `type:slug`".into()));
+        let entities = file.entities.unwrap_or_default();
+        for entity in entities {
+            if let Some(problem) = problem(&entity, &registry) {
+                return Err(invalid(&entity.key, problem));
             }
             registry
                 .by_key
@@ -151,6 +167,11 @@ impl Registry {
         }
         registry.check_tombstones(&invalid)?;
         registry.warnings = registry.alias_collisions();
+        if registry.entities.is_empty() {
+            registry
+                .warnings
+                .push("the registry defines no entity: nothing will be tagged".to_string());
+        }
         registry.version = {
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             std::hash::Hash::hash(text, &mut hasher);
@@ -252,6 +273,51 @@ impl Entity {
     }
 }
 
+/// The type and slug of an entity key written `type:slug`: both non-empty, the
+/// type of lower-case letters, digits and `-`, no white space anywhere.
+pub fn key_parts(key: &str) -> Option<(&str, &str)> {
+    let (prefix, slug) = key.split_once(':')?;
+    let type_ok = !prefix.is_empty()
+        && prefix
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
+    let slug_ok = !slug.is_empty() && !slug.contains(char::is_whitespace);
+    (type_ok && slug_ok).then_some((prefix, slug))
+}
+
+/// What is wrong with one entity on its own or beside those read before it.
+fn problem(entity: &Entity, registry: &Registry) -> Option<String> {
+    let Some((prefix, _)) = key_parts(&entity.key) else {
+        return Some("a key is `type:slug`".into());
+    };
+    if registry.by_key.contains_key(&entity.key) {
+        return Some("the key is defined twice; keep one definition".into());
+    }
+    if entity.kind != prefix {
+        return Some(format!(
+            "type `{}` differs from the key's `{prefix}`; they must agree",
+            entity.kind
+        ));
+    }
+    if entity.name.trim().is_empty() {
+        return Some("the name is empty; every entity needs one (it is also a label)".into());
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match &entity.first_seen {
+        Some(date) if time::Date::parse(date, &format).is_err() => {
+            Some(format!("first_seen `{date}` is not a date; use YYYY-MM-DD"))
+        }
+        _ => None,
+    }
+}
+
+/// The line of the first line starting with `field`, 1-based; 1 when none does.
+fn line_of_field(text: &str, field: &str) -> usize {
+    text.lines()
+        .position(|line| line.starts_with(field))
+        .map_or(1, |at| at + 1)
+}
+
 /// `first_seen` is written as a bare YAML date or a string; keep the text.
 fn date_string<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
@@ -333,6 +399,50 @@ mod tests {
         assert_eq!(
             registry.warnings,
             ["label `al one` belongs to actor:a and actor:b; both are linked"]
+        );
+    }
+
+    #[test]
+    fn mistakes_that_would_pass_silently_are_named_with_their_line() {
+        let error = |text: &str| Registry::parse("r.yaml", text).unwrap_err().to_string();
+        let misspelled = GOOD.replace("aliases:", "alises:");
+        let found = error(&misspelled);
+        assert!(
+            found.starts_with("r.yaml:6:") && found.contains("unknown field `alises`"),
+            "{found}"
+        );
+        let found = error(&GOOD.replace("schema: 1", "schema: 2"));
+        assert!(
+            found.starts_with("r.yaml:1:")
+                && found.contains("schema 2 is not one this build reads"),
+            "{found}"
+        );
+        let found = error(&GOOD.replace("name: \"Alpha\"", "name: \"\""));
+        assert!(
+            found.starts_with("r.yaml:3: entity `actor:a`") && found.contains("the name is empty"),
+            "{found}"
+        );
+        let found = error(&GOOD.replace(
+            "type: actor\n    name: \"Alpha\"",
+            "type: malware\n    name: \"Alpha\"",
+        ));
+        assert!(
+            found.contains("type `malware` differs from the key's `actor`"),
+            "{found}"
+        );
+        let found = error(&GOOD.replace("2026-05-06", "2026-13-45"));
+        assert!(
+            found.contains("first_seen `2026-13-45` is not a date"),
+            "{found}"
+        );
+        let found = error(&GOOD.replace("key: \"actor:a\"", "key: \"actor:\""));
+        assert!(found.contains("a key is `type:slug`"), "{found}");
+
+        let empty = Registry::parse("r.yaml", "schema: 1\nentities:\n").unwrap();
+        assert!(empty.is_empty());
+        assert_eq!(
+            empty.warnings,
+            ["the registry defines no entity: nothing will be tagged"]
         );
     }
 

@@ -183,12 +183,28 @@ pub fn validate(request: &SearchRequest) -> Result<(), SearchError> {
             message: format!("must be at most {MAX_OFFSET}, got {}", request.offset),
         });
     }
-    for (parameter, date) in [("from", &request.from), ("to", &request.to)] {
+    let mut days = [None, None];
+    for (at, (parameter, date)) in [("from", &request.from), ("to", &request.to)]
+        .into_iter()
+        .enumerate()
+    {
         if let Some(date) = date {
-            parse_date(date).ok_or_else(|| SearchError::Parameter {
+            days[at] = Some(parse_date(date).ok_or_else(|| SearchError::Parameter {
                 parameter,
                 message: format!("`{date}` is not a date; use YYYY-MM-DD"),
-            })?;
+            })?);
+        }
+    }
+    if let [Some(from), Some(to)] = days {
+        if from > to {
+            return Err(SearchError::Parameter {
+                parameter: "to",
+                message: format!(
+                    "`{}` is before from `{}`: no item could match",
+                    request.to.as_deref().unwrap_or_default(),
+                    request.from.as_deref().unwrap_or_default()
+                ),
+            });
         }
     }
     let known = known_sections();

@@ -544,6 +544,20 @@ async fn entity_pages_list_a_window_and_count_every_item() {
     let huge = get("/api/entities/CVE-2026-5787?offset=99999999999999999999").await;
     assert_eq!(huge.status, 400);
     assert!(huge.body.contains("is too large"), "{}", huge.body);
+    let far = get("/api/entities/CVE-2026-5787?offset=18446744073709551615").await;
+    assert_eq!(far.status, 400);
+    assert!(
+        far.body
+            .contains("offset: must be at most 100000, got 18446744073709551615"),
+        "{}",
+        far.body
+    );
+    assert_eq!(
+        get("/api/entities/CVE-2026-5787?offset=100000")
+            .await
+            .status,
+        200
+    );
     for bad in ["limit=0", "limit=1001", "offset=-1", "limit=x", "sort=date"] {
         let answer = get(&format!("/api/entities/CVE-2026-5787?{bad}")).await;
         assert_eq!(answer.status, 400, "{bad}: {}", answer.body);

@@ -324,6 +324,23 @@ fn bad_requests_name_the_parameter() {
         bad_date.to_string(),
         "from: `2026-13-45` is not a date; use YYYY-MM-DD"
     );
+    let reversed = error(SearchRequest {
+        from: Some("2026-06-01".into()),
+        to: Some("2026-05-01".into()),
+        limit: 10,
+        ..SearchRequest::default()
+    });
+    assert_eq!(
+        reversed.to_string(),
+        "to: `2026-05-01` is before from `2026-06-01`: no item could match"
+    );
+    let one_day = SearchRequest {
+        from: Some("2026-06-10".into()),
+        to: Some("2026-06-10".into()),
+        limit: 10,
+        ..SearchRequest::default()
+    };
+    assert!(search(common::index(), None, &one_day).unwrap().total > 0);
     let bad_limit = error(SearchRequest {
         limit: 1_000_000_000,
         ..SearchRequest::default()

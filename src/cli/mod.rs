@@ -131,7 +131,9 @@ enum Command {
         #[arg(long)]
         json: bool,
         /// Items of the timeline skipped (newest first).
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = 0,
+              value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+                  .range(0..=entity_page::MAX_OFFSET as u64))]
         offset: usize,
         /// Items listed in the timeline.
         #[arg(long, default_value_t = entity_page::DEFAULT_WINDOW,

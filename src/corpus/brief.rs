@@ -42,7 +42,7 @@ pub struct BriefId {
 
 /// Years a brief or entry may carry. Dates outside are typing errors, and they
 /// would overflow the week arithmetic of entity pages.
-const YEARS: std::ops::RangeInclusive<i32> = 1990..=2199;
+pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 1990..=2199;
 
 impl BriefId {
     /// Reads `2026-05-06` or `2026-W19`; `None` for anything else.

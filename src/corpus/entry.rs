@@ -7,6 +7,7 @@ use crate::corpus::brief::first_sentence;
 use crate::corpus::section::SectionMap;
 use crate::corpus::{self, markdown, slug, CorpusError};
 use crate::item::{Footer, Item, ItemKind, Level};
+use crate::registry;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -64,6 +65,21 @@ pub fn parse(path: &str, date: &str, slug_part: &str, text: &str) -> Result<Item
             line: error.location().map_or(1, |location| location.line() + 1),
             message: format!("front matter: {error}"),
         })?;
+
+    if let Some(bad) = front
+        .entities
+        .iter()
+        .map(|key| key.trim())
+        .find(|key| !is_key(key))
+    {
+        return Err(CorpusError::Syntax {
+            path: path.to_string(),
+            line: line_of_listed(text, bad),
+            message: format!(
+                "entities: `{bad}` is not an entity key; write `type:slug` (actor:qilin) or a CVE id"
+            ),
+        });
+    }
 
     let raw_title = front
         .title
@@ -189,6 +205,32 @@ fn footer_of(front: &FrontMatter) -> Footer {
     footer
 }
 
+/// The line of `value` in a front-matter list: a `- value` line, else a line
+/// holding it quoted (`[…, "value"]`), else the `entities:` line.
+fn line_of_listed(text: &str, value: &str) -> usize {
+    let listed = |line: &str| {
+        line.trim_start()
+            .strip_prefix('-')
+            .is_some_and(|item| item.trim().trim_matches(['"', '\'']) == value)
+    };
+    let quoted =
+        |line: &str| line.contains(&format!("\"{value}\"")) || line.contains(&format!("'{value}'"));
+    let at = text
+        .lines()
+        .position(listed)
+        .or_else(|| text.lines().position(quoted))
+        .or_else(|| text.lines().position(|line| line.starts_with("entities:")));
+    at.map_or(1, |at| at + 1)
+}
+
+/// Whether an author's key reads as an entity key once lower-cased: `type:slug`
+/// (see [`crate::registry::key_parts`]) or a CVE id. Blank keys are skipped, not
+/// refused.
+fn is_key(key: &str) -> bool {
+    let key = key.to_lowercase();
+    key.is_empty() || registry::key_parts(&key).is_some() || corpus::cve_id(&key).is_some()
+}
+
 fn explicit_keys(front: &FrontMatter) -> Vec<String> {
     // Keys are lower-case `type:slug`; an author's `ACTOR:Qilin` means `actor:qilin`.
     let mut keys: Vec<String> = front
@@ -227,6 +269,27 @@ mod tests {
     use super::*;
 
     const ENTRY: &str = "---\nschema: 1\nkind: vulnerability\ntitle: \"CVE-2026-0300 — PAN-OS [SINGLE-SOURCE]\"\nsummary: \"Root RCE.\"\ntags:\n  - rce\nentities:\n  - \"campaign:cl-sta-1132\"\ncves:\n  - id: CVE-2026-0300\n    cvss: \"9.3\"\n    status:\n      - exploited\nsources:\n  - url: \"https://security.paloaltonetworks.com/CVE-2026-0300\"\n    publisher: Palo Alto\n    role: primary\nverification: multi-source\nmigrated_from: briefs/weekly/2026-W19.md\n---\n\nBody with [THN](https://thehackernews.com/x).\n";
+
+    #[test]
+    fn keys_that_are_not_keys_are_named_with_their_line() {
+        for bad in ["noprefix", "actor:", ":", "actor:a b", "Actor Group:x"] {
+            let text = ENTRY.replace("\"campaign:cl-sta-1132\"", &format!("\"{bad}\""));
+            let error = parse("entries/2026-05-04/cve.md", "2026-05-04", "cve", &text)
+                .unwrap_err()
+                .to_string();
+            assert_eq!(
+                error,
+                format!(
+                    "entries/2026-05-04/cve.md:9: entities: `{bad}` is not an entity key; \
+                     write `type:slug` (actor:qilin) or a CVE id"
+                )
+            );
+        }
+        for good in ["ACTOR:Qilin", "CVE-2026-0300", "  "] {
+            let text = ENTRY.replace("\"campaign:cl-sta-1132\"", &format!("\"{good}\""));
+            assert!(parse("entries/2026-05-04/cve.md", "2026-05-04", "cve", &text).is_ok());
+        }
+    }
 
     #[test]
     fn front_matter_fields_become_item_fields() {

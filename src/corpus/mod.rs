@@ -54,7 +54,10 @@ pub enum CorpusError {
     /// The path says neither brief nor entry.
     #[error(
         "{path}: cannot tell what this file is; name it briefs/YYYY-MM-DD.md, \
-         briefs/weekly/YYYY-Www.md or entries/YYYY-MM-DD/<slug>.md"
+         briefs/weekly/YYYY-Www.md or entries/YYYY-MM-DD/<slug>.md, with a date \
+         or ISO week that exists, in the years {first}–{last}",
+        first = brief::YEARS.start(),
+        last = brief::YEARS.end()
     )]
     UnknownPath {
         /// The file.
@@ -115,14 +118,8 @@ impl SourceFile {
             Some(rest) => rest.to_string(),
             None => text,
         };
-        if matches!(origin, Origin::Brief(_)) && !text.lines().any(|line| line.starts_with("# ")) {
-            return Err(CorpusError::Syntax {
-                path: path.to_string(),
-                line: 1,
-                message: "a brief has a `# ` title line and this file has none (is it empty?); \
-                          nothing was changed"
-                    .to_string(),
-            });
+        if let Origin::Brief(id) = &origin {
+            check_brief_title(path, id, &text)?;
         }
         Ok(SourceFile {
             path: path.to_string(),
@@ -167,6 +164,40 @@ impl SourceFile {
                 .trim_matches(['"', '\'']);
             (value.starts_with("briefs/")).then(|| value.to_string())
         })
+    }
+}
+
+/// A brief has a `# ` title, and a brief id in it (`CTI Daily Brief — 2026-06-10`)
+/// is the one its path names: a brief filed under another date would put its items
+/// on the wrong day without a word.
+fn check_brief_title(path: &str, id: &BriefId, text: &str) -> Result<(), CorpusError> {
+    let syntax = |line: usize, message: String| CorpusError::Syntax {
+        path: path.to_string(),
+        line,
+        message,
+    };
+    let Some((at, title)) = text
+        .lines()
+        .enumerate()
+        .find_map(|(at, line)| Some((at, line.strip_prefix("# ")?)))
+    else {
+        return Err(syntax(
+            1,
+            "a brief has a `# ` title line and this file has none (is it empty?); \
+             nothing was changed"
+                .to_string(),
+        ));
+    };
+    match BriefId::from_title(title) {
+        Some(titled) if titled.id != id.id => Err(syntax(
+            at + 1,
+            format!(
+                "the title names brief {}, the path brief {}; rename the file or fix the \
+                 title; nothing was changed",
+                titled.id, id.id
+            ),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -429,6 +460,42 @@ mod tests {
         assert!(identify("briefs/weekly/2026-05-06.md").is_err());
         assert!(identify("entries/2026-05-10/..md").is_err());
         assert!(identify("entries/9999-12-31/far.md").is_err());
+        let moved = SourceFile::new(
+            "briefs/2025-01-01.md",
+            b"intro\n# CTI Daily Brief \xe2\x80\x94 2026-11-24\n".to_vec(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            moved.to_string(),
+            "briefs/2025-01-01.md:2: the title names brief 2026-11-24, the path brief \
+             2025-01-01; rename the file or fix the title; nothing was changed"
+        );
+        let daily_as_weekly = SourceFile::new(
+            "briefs/weekly/2026-W48.md",
+            b"# CTI Daily Brief - 2026-11-24\n".to_vec(),
+        );
+        assert!(daily_as_weekly.is_err());
+        assert!(SourceFile::new(
+            "briefs/2026-11-24.md",
+            b"# CTI Daily Brief - 2026-11-24\n".to_vec()
+        )
+        .is_ok());
+        assert!(SourceFile::new("briefs/2026-11-24.md", b"# Daily notes\n".to_vec()).is_ok());
+        for impossible in [
+            "briefs/1969-12-31.md",
+            "briefs/2026-02-30.md",
+            "briefs/weekly/2025-W53.md",
+        ] {
+            let message = identify(impossible).unwrap_err().to_string();
+            assert!(
+                message.contains("a date or ISO week that exists, in the years 1990–2199"),
+                "{message}"
+            );
+        }
+        assert!(
+            identify("briefs/weekly/2026-W53.md").is_ok(),
+            "2026 has 53 ISO weeks"
+        );
     }
 
     #[test]

@@ -39,6 +39,9 @@ use facts::{Facts, FactsCollector};
 pub const DEFAULT_WINDOW: usize = 100;
 /// Items listed at most in one page.
 pub const MAX_WINDOW: usize = 1000;
+/// Items skipped at most: a page keeps every item up to its window's end while
+/// counting, so the window must end within reach (as a search's does).
+pub const MAX_OFFSET: usize = crate::search::MAX_OFFSET;
 /// Pages kept per index generation (see [`crate::index::kept`]): the busiest
 /// entities are the most visited and the dearest to build.
 static PAGES: Kept<(String, Window), Arc<EntityPage>> = Kept::new(256);

@@ -8,7 +8,7 @@
 //! the plus sign itself sends `%2B`, which reaches the query parser intact.
 //! Empty values (`from=` from an empty form field) count as absent.
 
-use crate::entity_page::{Window, DEFAULT_WINDOW, MAX_WINDOW};
+use crate::entity_page::{Window, DEFAULT_WINDOW, MAX_OFFSET, MAX_WINDOW};
 use crate::search::{self, SearchRequest, Sort};
 
 use super::error::AppError;
@@ -111,8 +111,8 @@ impl Params {
         }
     }
 
-    /// Which items an entity page lists: `offset` and `limit` (1 to
-    /// [`MAX_WINDOW`]).
+    /// Which items an entity page lists: `offset` (at most [`MAX_OFFSET`]) and
+    /// `limit` (1 to [`MAX_WINDOW`]).
     pub(crate) fn window(&self) -> Result<Window, AppError> {
         self.only(ENTITY_KEYS)?;
         let limit = self.number("limit")?.unwrap_or(DEFAULT_WINDOW);
@@ -121,10 +121,13 @@ impl Params {
                 "limit: must be between 1 and {MAX_WINDOW}, got {limit}"
             )));
         }
-        Ok(Window {
-            offset: self.number("offset")?.unwrap_or(0),
-            limit,
-        })
+        let offset = self.number("offset")?.unwrap_or(0);
+        if offset > MAX_OFFSET {
+            return Err(AppError::BadRequest(format!(
+                "offset: must be at most {MAX_OFFSET}, got {offset}"
+            )));
+        }
+        Ok(Window { offset, limit })
     }
 
     /// The request of a search, checked by [`search::validate`] so that a bad date
