@@ -1241,3 +1241,51 @@ async fn registry_reload_retags(partial: &Partial) {
         .contains("stays in use"));
     assert_eq!(entity(state, key).await["coverage"]["items"], 2);
 }
+
+/// A page lists the first hundred co-occurring entities and counts them all: an
+/// entry naming Akira with 150 CVE ids gives Akira 150 more neighbours.
+#[test]
+fn cooccurring_entities_are_listed_up_to_a_hundred_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = DossierIndex::create_or_open(dir.path()).unwrap();
+    let linker = Linker {
+        registry: common::registry(),
+        tagger: common::tagger(),
+    };
+    let files = corpus::walk(&common::corpus_dir()).unwrap();
+    writer::rebuild(&index, &files, &linker, &WriteOptions::default()).unwrap();
+    let page = |index: &DossierIndex| {
+        dossier::entity_page::entity_page(
+            index,
+            common::registry(),
+            "actor:akira",
+            dossier::entity_page::Window::default(),
+        )
+        .unwrap()
+    };
+    let before = page(&index);
+    assert_eq!(before.cooccurring.len(), before.cooccurring_total);
+
+    let cves: String = (0..150)
+        .map(|n| format!("  - CVE-2026-{:05}\n", 90_000 + n))
+        .collect();
+    let entry = format!(
+        "---\nschema: 1\ntitle: \"Akira and many CVEs\"\nentities:\n  - \"actor:akira\"\n\
+         cves:\n{cves}---\n\nAkira exploited them all.\n"
+    );
+    let file =
+        corpus::SourceFile::new("entries/2026-08-11/akira-cves.md", entry.into_bytes()).unwrap();
+    writer::add(&index, vec![file], &linker, &WriteOptions::default()).unwrap();
+    index.reload().unwrap();
+
+    let after = page(&index);
+    assert_eq!(after.cooccurring_total, before.cooccurring_total + 150);
+    assert_eq!(
+        after.cooccurring.len(),
+        dossier::entity_page::COOCCURRING_LISTED
+    );
+    assert_eq!(
+        after.cooccurring[0], before.cooccurring[0],
+        "most shared first"
+    );
+}

@@ -70,6 +70,10 @@ pub fn segments_read() -> u64 {
 
 /// Cited URLs listed, most cited first; the counts cover them all.
 pub const SOURCES_LISTED: usize = 50;
+/// Co-occurring entities listed, most shared first: the busiest entity of a
+/// million items shares items with about 700, and every one was listed (80 KB of
+/// its page). Suggestions are scored from all of them.
+pub const COOCCURRING_LISTED: usize = 100;
 /// Citing items listed per URL, newest first.
 pub const ITEMS_PER_SOURCE: usize = 5;
 /// Hosts listed by name in the source distribution; the rest are folded into one
@@ -132,8 +136,11 @@ pub struct EntityPage {
     pub sources: Sources,
     /// Curated relations, from this entity's side.
     pub relationships: Vec<Relationship>,
-    /// Entities sharing items (outside weekly summaries), most shared first.
+    /// Entities sharing items (outside weekly summaries), most shared first: the
+    /// first [`COOCCURRING_LISTED`].
     pub cooccurring: Vec<Cooccurrence>,
+    /// How many entities share items with this one, listed or not.
+    pub cooccurring_total: usize,
     /// Statistically related entities not yet linked by a curated relation.
     pub suggestions: Vec<Suggestion>,
     /// The items of the window, newest first, with a snippet around the mention.
@@ -394,7 +401,7 @@ fn build_on(
         .map_err(|error| index.error(error))?
         .into_iter()
         .collect::<Result<Vec<Item>, IndexError>>()?;
-    let cooccurring = related::rank_cooccurring(registry, &canonical, facts.cooccurring());
+    let mut cooccurring = related::rank_cooccurring(registry, &canonical, facts.cooccurring());
     let stats = Stats::cached(index, searcher)?;
     let mut suggestions = Suggester::new().score_entity(registry, &stats, &canonical, &cooccurring);
     for suggestion in &mut suggestions {
@@ -413,6 +420,8 @@ fn build_on(
             into: canonical.clone(),
         });
     let first_seen = entity.and_then(|entity| entity.first_seen.clone());
+    let cooccurring_total = cooccurring.len();
+    cooccurring.truncate(COOCCURRING_LISTED);
 
     Ok(EntityPage {
         name: display_name(&canonical, registry),
@@ -429,6 +438,7 @@ fn build_on(
         sources: sources(&facts),
         relationships: related::relationships(registry, &canonical),
         cooccurring,
+        cooccurring_total,
         suggestions,
         items: items
             .iter()

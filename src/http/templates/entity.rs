@@ -193,8 +193,9 @@ fn cooccurring(page: &EntityPage) -> Markup {
                         }
                     }
                 }
-                @if page.cooccurring.len() > COOCCURRING_ON_PAGE {
-                    p.meta { (page.cooccurring.len() - COOCCURRING_ON_PAGE) " more in the JSON." }
+                @if page.cooccurring_total > COOCCURRING_ON_PAGE {
+                    p.meta { (page.cooccurring_total - COOCCURRING_ON_PAGE) " more; the JSON lists the first "
+                        (crate::entity_page::COOCCURRING_LISTED) "." }
                 }
             }
         }
