@@ -1205,6 +1205,18 @@ async fn registry_reload_retags(partial: &Partial) {
     std::fs::write(&registry_path, edited).unwrap();
     let bearer = format!("Bearer {TOKEN}");
     let auth = [("authorization", bearer.as_str())];
+    let unknown = post(
+        router(state.clone()),
+        "/api/registry/reload?foo=bar",
+        &auth,
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        unknown.json()["error"],
+        "unknown parameter `foo`; this route takes none"
+    );
     let reloaded = post(
         router(state.clone()),
         "/api/registry/reload",

@@ -49,6 +49,9 @@ impl Params {
             .iter()
             .find(|(key, _)| !known.contains(&key.as_str()))
         {
+            Some((key, _)) if known.is_empty() => Err(AppError::BadRequest(format!(
+                "unknown parameter `{key}`; this route takes none"
+            ))),
             Some((key, _)) => Err(AppError::BadRequest(format!(
                 "unknown parameter `{key}`; valid: {}",
                 known.join(", ")

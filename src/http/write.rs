@@ -195,7 +195,9 @@ pub(crate) struct ReloadAnswer {
 /// old one in place (422).
 pub(crate) async fn reload_registry(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<ReloadAnswer>, AppError> {
+    Params::parse(raw.as_deref()).only(&[])?;
     let _writer = state.inner.writer.lock().await;
     let path = state.inner.registry_path.clone();
     let (linked, summary) = state
