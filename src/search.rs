@@ -6,12 +6,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
-use tantivy::{DocAddress, Order, Searcher, SegmentOrdinal};
+use tantivy::{DocAddress, Order, Searcher};
 
 use crate::corpus::section::SectionMap;
 use crate::index::facet_counts::FacetCounts;
+use crate::index::per_segment;
 use crate::index::reader::item_at;
 use crate::index::schema::{day_number, facet};
 use crate::index::{DossierIndex, IndexError};
@@ -183,19 +184,16 @@ pub fn validate(request: &SearchRequest) -> Result<(), SearchError> {
             message: format!("must be at most {MAX_OFFSET}, got {}", request.offset),
         });
     }
-    let mut days = [None, None];
-    for (at, (parameter, date)) in [("from", &request.from), ("to", &request.to)]
-        .into_iter()
-        .enumerate()
-    {
-        if let Some(date) = date {
-            days[at] = Some(parse_date(date).ok_or_else(|| SearchError::Parameter {
+    let day = |parameter: &'static str, date: &Option<String>| match date {
+        None => Ok(None),
+        Some(date) => parse_date(date)
+            .map(Some)
+            .ok_or_else(|| SearchError::Parameter {
                 parameter,
                 message: format!("`{date}` is not a date; use YYYY-MM-DD"),
-            })?);
-        }
-    }
-    if let [Some(from), Some(to)] = days {
+            }),
+    };
+    if let (Some(from), Some(to)) = (day("from", &request.from)?, day("to", &request.to)?) {
         if from > to {
             return Err(SearchError::Parameter {
                 parameter: "to",
@@ -386,16 +384,7 @@ const COUNTED: [&str; 4] = [facet::SECTION, facet::HOST, facet::MONTH, facet::EN
 /// columns of each of its segments, ahead of its first search (see
 /// [`crate::warming`]).
 pub fn prepare(searcher: &Searcher) -> tantivy::Result<()> {
-    let facets = FacetCounts::new(searcher, &COUNTED)?;
-    searcher.index().search_executor().map(
-        |(segment, reader)| {
-            facets
-                .for_segment(segment as SegmentOrdinal, reader)
-                .map(drop)
-        },
-        searcher.segment_readers().iter().enumerate(),
-    )?;
-    Ok(())
+    per_segment::open_all(searcher, &FacetCounts::new(searcher, &COUNTED)?)
 }
 
 fn collect(

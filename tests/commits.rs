@@ -9,28 +9,11 @@ mod common;
 
 use dossier::corpus::{self, SourceFile};
 use dossier::entity_page::{self, Window};
-use dossier::index::writer::{self, Linker, WriteOptions};
+use dossier::index::writer::{self, WriteOptions};
 use dossier::index::{generation, DossierIndex};
 use dossier::registry::Registry;
 
-/// The entry that brings Akira's newest item (2026-08-10).
-const NEWEST_AKIRA: &str =
-    "entries/2026-08-10/esxi-busybox-ash-command-obfuscation-21-techniques.md";
-
-fn linker() -> Linker<'static> {
-    Linker {
-        registry: common::registry(),
-        tagger: common::tagger(),
-    }
-}
-
-/// A new index of `files`, built in one go.
-fn index_of(files: &[SourceFile]) -> (tempfile::TempDir, DossierIndex) {
-    let dir = tempfile::tempdir().unwrap();
-    let index = DossierIndex::create_or_open(dir.path()).unwrap();
-    writer::rebuild(&index, files, &linker(), &WriteOptions::default()).unwrap();
-    (dir, index)
-}
+use common::{index_of, linker, NEWEST_AKIRA};
 
 fn page(index: &DossierIndex, key: &str) -> serde_json::Value {
     page_with(index, common::registry(), key)

@@ -1176,6 +1176,11 @@ async fn live_ingest_is_immediate_idempotent_and_serialised() {
     registry_reload_retags(&partial).await;
 }
 
+/// `POST uri` (a registry reload) with `headers` and no body.
+async fn reload(state: &AppState, uri: &str, headers: &[(&str, &str)]) -> Answer {
+    post(router(state.clone()), uri, headers, Body::empty()).await
+}
+
 // registry.yaml gives incident:france-ants-breach-2026 no alias; "France Titres"
 // occurs in briefs/2026-05-06.md line 104, inside the item headed "France: ANTS
 // Government Identity Agency" (line 102), and in its TL;DR (brief-level text).
@@ -1186,13 +1191,7 @@ async fn registry_reload_retags(partial: &Partial) {
     let key = "incident:france-ants-breach-2026";
     assert_eq!(entity(state, key).await["coverage"]["items"], 1);
 
-    let refused = post(
-        router(state.clone()),
-        "/api/registry/reload",
-        &[],
-        Body::empty(),
-    )
-    .await;
+    let refused = reload(state, "/api/registry/reload", &[]).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
 
     let block = "name: \"France ANTS breach\"\n    aliases: []";
@@ -1205,25 +1204,13 @@ async fn registry_reload_retags(partial: &Partial) {
     std::fs::write(&registry_path, edited).unwrap();
     let bearer = format!("Bearer {TOKEN}");
     let auth = [("authorization", bearer.as_str())];
-    let unknown = post(
-        router(state.clone()),
-        "/api/registry/reload?foo=bar",
-        &auth,
-        Body::empty(),
-    )
-    .await;
+    let unknown = reload(state, "/api/registry/reload?foo=bar", &auth).await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         unknown.json()["error"],
         "unknown parameter `foo`; this route takes none"
     );
-    let reloaded = post(
-        router(state.clone()),
-        "/api/registry/reload",
-        &auth,
-        Body::empty(),
-    )
-    .await;
+    let reloaded = reload(state, "/api/registry/reload", &auth).await;
     assert_eq!(reloaded.status, StatusCode::OK, "{}", reloaded.body);
     let page = entity(state, key).await;
     assert_eq!(page["aliases"], json!(["France Titres"]));
@@ -1239,13 +1226,7 @@ async fn registry_reload_retags(partial: &Partial) {
 
     // A registry that does not validate is refused and the last good one stays.
     std::fs::write(&registry_path, "entities:\n  - key: [\n").unwrap();
-    let broken = post(
-        router(state.clone()),
-        "/api/registry/reload",
-        &auth,
-        Body::empty(),
-    )
-    .await;
+    let broken = reload(state, "/api/registry/reload", &auth).await;
     assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(broken.json()["error"]
         .as_str()
@@ -1258,14 +1239,7 @@ async fn registry_reload_retags(partial: &Partial) {
 /// entry naming Akira with 150 CVE ids gives Akira 150 more neighbours.
 #[test]
 fn cooccurring_entities_are_listed_up_to_a_hundred_and_counted() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = DossierIndex::create_or_open(dir.path()).unwrap();
-    let linker = Linker {
-        registry: common::registry(),
-        tagger: common::tagger(),
-    };
-    let files = corpus::walk(&common::corpus_dir()).unwrap();
-    writer::rebuild(&index, &files, &linker, &WriteOptions::default()).unwrap();
+    let (_dir, index) = common::index_of(&corpus::walk(&common::corpus_dir()).unwrap());
     let page = |index: &DossierIndex| {
         dossier::entity_page::entity_page(
             index,
@@ -1287,7 +1261,13 @@ fn cooccurring_entities_are_listed_up_to_a_hundred_and_counted() {
     );
     let file =
         corpus::SourceFile::new("entries/2026-08-11/akira-cves.md", entry.into_bytes()).unwrap();
-    writer::add(&index, vec![file], &linker, &WriteOptions::default()).unwrap();
+    writer::add(
+        &index,
+        vec![file],
+        &common::linker(),
+        &WriteOptions::default(),
+    )
+    .unwrap();
     index.reload().unwrap();
 
     let after = page(&index);

@@ -10,22 +10,13 @@ use std::sync::Arc;
 
 use dossier::corpus::{self, SourceFile};
 use dossier::entity_page::{self, Window};
-use dossier::index::writer::{self, Linker, WriteOptions};
+use dossier::index::writer::{self, WriteOptions};
 use dossier::index::{names, value_lists, DossierIndex};
 use dossier::related;
 use dossier::search::{self, SearchRequest, SearchResponse};
 use dossier::warming::Warming;
 
-/// The entry that brings Akira's newest item (2026-08-10).
-const NEWEST_AKIRA: &str =
-    "entries/2026-08-10/esxi-busybox-ash-command-obfuscation-21-techniques.md";
-
-fn linker() -> Linker<'static> {
-    Linker {
-        registry: common::registry(),
-        tagger: common::tagger(),
-    }
-}
+use common::{index_of, linker, NEWEST_AKIRA};
 
 /// Columns decoded, columns named and segments' margins counted so far.
 fn derived() -> [u64; 3] {
@@ -52,13 +43,6 @@ fn akira(index: &DossierIndex) -> serde_json::Value {
     serde_json::to_value(page).unwrap()
 }
 
-fn built(files: &[SourceFile]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let index = DossierIndex::create_or_open(dir.path()).unwrap();
-    writer::rebuild(&index, files, &linker(), &WriteOptions::default()).unwrap();
-    dir
-}
-
 #[test]
 fn first_requests_after_opening_and_after_a_commit_find_everything_read_ahead() {
     let files = corpus::walk(&common::corpus_dir()).unwrap();
@@ -68,7 +52,7 @@ fn first_requests_after_opening_and_after_a_commit_find_everything_read_ahead() 
     assert_eq!(held.len(), 1, "{NEWEST_AKIRA} is in the corpus");
 
     // Opened as the CLI opens it, the first requests decode and count.
-    let plain = built(&rest);
+    let (plain, _) = index_of(&rest);
     let index = DossierIndex::open(plain.path()).unwrap();
     let before = derived();
     let plain_search = nis2_france(&index);
@@ -81,7 +65,7 @@ fn first_requests_after_opening_and_after_a_commit_find_everything_read_ahead() 
 
     // Opened as the server opens it (another index: other segments), they do not,
     // and answer the same.
-    let served = built(&rest);
+    let (served, _) = index_of(&rest);
     let index = DossierIndex::open(served.path())
         .unwrap()
         .warmed_by(Arc::new(Warming))

@@ -425,15 +425,7 @@ impl FactsCollector {
             per_source: 0,
             evidence: 0,
         };
-        searcher.index().search_executor().map(
-            |(segment, reader)| {
-                opener
-                    .for_segment(segment as SegmentOrdinal, reader)
-                    .map(drop)
-            },
-            searcher.segment_readers().iter().enumerate(),
-        )?;
-        Ok(())
+        per_segment::open_all(searcher, &opener)
     }
 
     /// Adds up the segments' facts, after the segments are counted in parallel:

@@ -13,8 +13,9 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Mutex, PoisonError};
 
+use tantivy::collector::Collector;
 use tantivy::index::SegmentId;
-use tantivy::{Opstamp, SegmentReader};
+use tantivy::{Opstamp, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::Generation;
 
@@ -106,6 +107,21 @@ impl<K: Eq + Hash, V: Clone> PerSegment<K, V> {
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Inner<K, V>>> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// Opens `collector` on every segment of `searcher`, in parallel, and collects
+/// nothing: for what opening a segment derives and keeps (decoded columns, names),
+/// ahead of the requests that will need it (see [`crate::warming`]).
+pub fn open_all<C: Collector>(searcher: &Searcher, collector: &C) -> tantivy::Result<()> {
+    searcher.index().search_executor().map(
+        |(segment, reader)| {
+            collector
+                .for_segment(segment as SegmentOrdinal, reader)
+                .map(drop)
+        },
+        searcher.segment_readers().iter().enumerate(),
+    )?;
+    Ok(())
 }
 
 /// The state in which `reader` reads its segment.

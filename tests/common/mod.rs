@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use dossier::corpus::{self, Parsed};
+use dossier::corpus::{self, Parsed, SourceFile};
 use dossier::index::writer::{self, Linker, WriteOptions};
 use dossier::index::DossierIndex;
 use dossier::item::{Item, Level};
@@ -66,22 +66,31 @@ pub fn items_of_brief(brief: &str) -> Vec<&'static Item> {
         .collect()
 }
 
+/// The entry that brings Akira's newest item (2026-08-10).
+pub const NEWEST_AKIRA: &str =
+    "entries/2026-08-10/esxi-busybox-ash-command-obfuscation-21-techniques.md";
+
+/// The corpus registry and its tagger, as ingest uses them.
+pub fn linker() -> Linker<'static> {
+    Linker {
+        registry: registry(),
+        tagger: tagger(),
+    }
+}
+
+/// A new index of `files` in a temporary folder, built in one go.
+pub fn index_of(files: &[SourceFile]) -> (tempfile::TempDir, DossierIndex) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let index = DossierIndex::create_or_open(dir.path()).expect("a new index");
+    writer::rebuild(&index, files, &linker(), &WriteOptions::default()).expect("the files index");
+    (dir, index)
+}
+
 /// An index of the whole corpus in a temporary folder, built once.
 pub fn index() -> &'static DossierIndex {
     static INDEX: OnceLock<(tempfile::TempDir, DossierIndex)> = OnceLock::new();
     &INDEX
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().expect("a temporary folder");
-            let index = DossierIndex::create_or_open(dir.path()).expect("a new index");
-            let files = corpus::walk(&corpus_dir()).expect("the corpus reads");
-            let linker = Linker {
-                registry: registry(),
-                tagger: tagger(),
-            };
-            writer::rebuild(&index, &files, &linker, &WriteOptions::default())
-                .expect("the corpus indexes");
-            (dir, index)
-        })
+        .get_or_init(|| index_of(&corpus::walk(&corpus_dir()).expect("the corpus reads")))
         .1
 }
 
