@@ -6,9 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
-use tantivy::{DocAddress, Order, Searcher};
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query};
+use tantivy::{DocAddress, Executor, Order, Searcher};
 
 use crate::corpus::section::SectionMap;
 use crate::index::facet_counts::FacetCounts;
@@ -259,7 +259,10 @@ pub fn search(
     });
 
     let searcher = index.searcher();
-    let (page, total, facets) = collect(index, &searcher, filtered.as_ref(), request, sort)?;
+    let lane = index.lane();
+    let executor = lane.executor();
+    let (page, total, facets) =
+        collect(index, &searcher, executor, filtered.as_ref(), request, sort)?;
     let snippets = match &text_query {
         Some(query) => Some(
             Snippets::new(&searcher, query.as_ref(), fields.body, SNIPPET_BYTES)
@@ -269,10 +272,8 @@ pub fn search(
     };
 
     // Reading a hit's stored item and cutting its snippet are independent of the
-    // other hits: they run on the index's search threads, in page order.
-    let hits = index
-        .tantivy()
-        .search_executor()
+    // other hits: they run on the search's lane, in page order.
+    let hits = executor
         .map(
             |(score, address)| {
                 let item = item_at(index, &searcher, address);
@@ -390,6 +391,7 @@ pub fn prepare(searcher: &Searcher) -> tantivy::Result<()> {
 fn collect(
     index: &DossierIndex,
     searcher: &Searcher,
+    executor: &Executor,
     query: &dyn Query,
     request: &SearchRequest,
     sort: Sort,
@@ -398,14 +400,17 @@ fn collect(
     let facets = FacetCounts::new(searcher, &COUNTED).map_err(error)?;
     let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
     match sort {
-        Sort::Relevance => searcher
-            .search(query, &(top.order_by_score(), Count, facets))
-            .map_err(error),
+        Sort::Relevance => run(
+            searcher,
+            executor,
+            query,
+            &(top.order_by_score(), Count, facets),
+        )
+        .map_err(error),
         Sort::Date => {
             let by_day = top.order_by_fast_field::<u64>("day", Order::Desc);
-            let (page, total, counts) = searcher
-                .search(query, &(by_day, Count, facets))
-                .map_err(error)?;
+            let (page, total, counts) =
+                run(searcher, executor, query, &(by_day, Count, facets)).map_err(error)?;
             let page = page
                 .into_iter()
                 .map(|(_, address)| (0.0, address))
@@ -413,6 +418,21 @@ fn collect(
             Ok((page, total, counts))
         }
     }
+}
+
+/// `searcher.search`, with the segments on `executor` rather than on the index's.
+fn run<C: Collector>(
+    searcher: &Searcher,
+    executor: &Executor,
+    query: &dyn Query,
+    collector: &C,
+) -> tantivy::Result<C::Fruit> {
+    let scoring = if collector.requires_scoring() {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    searcher.search_with_executor(query, collector, executor, scoring)
 }
 
 fn facet_lists(counts: &[BTreeMap<String, u64>], registry: Option<&Registry>) -> Facets {
