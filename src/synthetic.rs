@@ -49,6 +49,22 @@ pub enum SyntheticError {
         /// The source folder.
         path: String,
     },
+    /// A count out of range.
+    #[error("--{parameter} {value}: must be between {min} and {max}", max = MAX_COUNT)]
+    Count {
+        /// The option.
+        parameter: &'static str,
+        /// Its value.
+        value: usize,
+        /// Its least value.
+        min: usize,
+    },
+    /// The output folder already holds files, which would mix with the new ones.
+    #[error("{path}: the folder is not empty; write a synthetic corpus to a new or empty folder")]
+    NotEmpty {
+        /// The folder.
+        path: String,
+    },
     /// Writing the output failed.
     #[error("{path}: {source}")]
     Io {
@@ -87,8 +103,37 @@ pub struct Generated {
     pub dates: (String, String),
 }
 
+/// Most items or synthetic entities one corpus may have: ten times the largest
+/// benchmark size, and far beyond what one process writes in reasonable time.
+pub const MAX_COUNT: usize = 10_000_000;
+
+/// Refuses counts that would write nothing or never finish, and an output folder
+/// whose old files would mix with the new ones.
+fn check(out: &Path, options: &Options) -> Result<(), SyntheticError> {
+    for (parameter, value, min) in [
+        ("items", options.items, 1),
+        ("entities", options.entities, 0),
+    ] {
+        if !(min..=MAX_COUNT).contains(&value) {
+            return Err(SyntheticError::Count {
+                parameter,
+                value,
+                min,
+            });
+        }
+    }
+    let holds_files = std::fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_some());
+    if holds_files {
+        return Err(SyntheticError::NotEmpty {
+            path: out.display().to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// Writes a synthetic corpus built from the corpus at `source` into `out`.
 pub fn generate(source: &Path, out: &Path, options: &Options) -> Result<Generated, SyntheticError> {
+    check(out, options)?;
     let registry_path = source.join(REGISTRY_IN_CORPUS);
     let registry = Registry::load(&registry_path)?;
     let files = corpus::walk(source)?;

@@ -130,6 +130,54 @@ fn search_json_has_the_documented_shape() {
 }
 
 #[test]
+fn terminal_output_reads_as_english() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(build(dir.path()).status.success());
+    let index = dir.path().to_str().unwrap();
+
+    // A search by filters alone has no query to name and no score to show.
+    let by_entity = dossier(
+        &["search", "--entity", "CVE-2026-44815", "--index", index],
+        None,
+    );
+    let printed = text(&by_entity.stdout);
+    assert_eq!(printed.lines().next(), Some("2 hits, newest first"));
+    assert!(!printed.contains("score"), "{printed}");
+
+    let by_words = dossier(&["search", "Qilin", "--index", index], None);
+    assert_eq!(
+        text(&by_words.stdout).lines().next(),
+        Some("13 hits for \"Qilin\"")
+    );
+
+    let page = dossier(
+        &[
+            "entity",
+            "incident:france-ants-breach-2026",
+            "--index",
+            index,
+        ],
+        None,
+    );
+    assert!(
+        text(&page.stdout).contains("\n1 item in 1 brief, 2026-05-06 to 2026-05-07\n"),
+        "{}",
+        text(&page.stdout)
+    );
+}
+
+#[test]
+fn tag_given_text_instead_of_a_file_says_how_to_pass_text() {
+    let output = dossier(&["tag", "Turla is back"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr).trim(),
+        "error: Turla is back: no such file; `dossier tag` reads a file, or standard input \
+         with `-` (echo 'text' | dossier tag -)"
+    );
+}
+
+#[test]
 fn tag_reads_standard_input() {
     let text_in =
         "Charming Kitten (APT42) targeted ministries. INC Ransomware claimed the attack; \
@@ -425,5 +473,157 @@ fn tag_suggests_curated_neighbours_first() {
     assert!(
         first["curated"].is_object(),
         "a curated relation links them"
+    );
+}
+
+#[test]
+fn files_that_are_no_brief_are_refused_and_a_file_given_twice_is_written_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    assert!(build(&index).status.success());
+    let index_arg = index.to_str().unwrap();
+    let add = |paths: &[&Path]| {
+        let mut args = vec!["add"];
+        args.extend(paths.iter().map(|path| path.to_str().unwrap()));
+        args.extend(["--index", index_arg]);
+        dossier(&args, None)
+    };
+    let briefs = dir.path().join("corpus/briefs");
+    std::fs::create_dir_all(&briefs).unwrap();
+
+    // An escape sequence in a title: refused with its line.
+    let escaped = briefs.join("2026-07-04.md");
+    std::fs::write(
+        &escaped,
+        "# CTI Daily Brief — 2026-07-04\n\n## 1. Active Threats\n\n### Red \u{1b}[31m title\n",
+    )
+    .unwrap();
+    let output = add(&[&escaped]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr).trim(),
+        "error: briefs/2026-07-04.md:5: control character U+001B; briefs and entries are \
+         plain text"
+    );
+
+    // Larger than any brief should be: refused before it is read.
+    let huge = briefs.join("2026-07-05.md");
+    let mut body = String::from("# CTI Daily Brief — 2026-07-05\n\n## 1. Active Threats\n\n");
+    body.push_str(&"### Qilin\n\nQilin again.\n\n".repeat(200_000));
+    std::fs::write(&huge, &body).unwrap();
+    let output = add(&[&huge]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "2026-07-05.md: {} bytes; a brief or entry file may hold at most 4194304 bytes",
+            body.len()
+        )),
+        "{stderr}"
+    );
+
+    // A folder named like a brief is no file.
+    let folder = briefs.join("2026-07-06.md");
+    std::fs::create_dir_all(&folder).unwrap();
+    let output = add(&[&folder]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("2026-07-06.md: not a regular file"));
+    assert_eq!(total(&index, ""), 230, "nothing was written");
+
+    // The same brief twice (overlapping globs) is written once: CVE-2026-31431
+    // keeps its 10 hits, and the index its 230 documents.
+    let real = common::corpus_dir().join("briefs/2026-05-06.md");
+    let output = add(&[&real, &real]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(total(&index, "CVE-2026-31431"), 10);
+    assert_eq!(total(&index, ""), 230);
+}
+
+#[test]
+fn gen_corpus_refuses_counts_out_of_range_and_a_folder_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("synthetic");
+    let generate = |items: &str, entities: &str| {
+        dossier(
+            &[
+                "gen-corpus",
+                "--items",
+                items,
+                "--entities",
+                entities,
+                "--out",
+                out.to_str().unwrap(),
+                "--from",
+                &corpus(),
+            ],
+            None,
+        )
+    };
+    for (items, entities, message) in [
+        ("0", "0", "--items 0: must be between 1 and 10000000"),
+        (
+            "18446744073709551615",
+            "0",
+            "--items 18446744073709551615: must be between 1 and 10000000",
+        ),
+        (
+            "10",
+            "18446744073709551615",
+            "--entities 18446744073709551615: must be between 0 and 10000000",
+        ),
+    ] {
+        let output = generate(items, entities);
+        assert_eq!(output.status.code(), Some(2), "{items} {entities}");
+        assert!(
+            text(&output.stderr).contains(message),
+            "{}",
+            text(&output.stderr)
+        );
+    }
+
+    assert!(generate("30", "0").status.success());
+    let output = generate("30", "0");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("the folder is not empty"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn retag_records_the_registry_it_tagged_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    assert!(build(&index).status.success());
+    let registry = dir.path().join("edited-registry.yaml");
+    std::fs::copy(
+        common::corpus_dir().join("entities/registry.yaml"),
+        &registry,
+    )
+    .unwrap();
+
+    let output = dossier(
+        &[
+            "retag",
+            "--index",
+            index.to_str().unwrap(),
+            "--registry",
+            registry.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+
+    // `add` and `entity` without --registry now read the same file.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(index.join("dossier.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["registry"].as_str(),
+        registry.canonicalize().unwrap().to_str()
+    );
+    assert_eq!(
+        manifest["corpus"].as_str(),
+        common::corpus_dir().canonicalize().unwrap().to_str()
     );
 }

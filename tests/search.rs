@@ -545,3 +545,37 @@ fn a_search_beside_another_gives_the_answer_it_gives_alone() {
     );
     assert_eq!(json(&beside), json(&alone));
 }
+
+#[test]
+fn an_entity_facet_counts_what_its_filter_finds() {
+    let response = query("Qilin", 20);
+    assert_eq!(
+        response.total, 13,
+        "11 items and the own text of two briefs"
+    );
+    let qilin = response
+        .facets
+        .entity
+        .iter()
+        .find(|facet| facet.value == "actor:qilin")
+        .expect("Qilin is counted");
+    assert_eq!(qilin.count, 11);
+
+    let filtered = run(SearchRequest {
+        query: "Qilin".into(),
+        entities: vec!["actor:qilin".into()],
+        limit: 20,
+        ..SearchRequest::default()
+    });
+    assert_eq!(filtered.total, 11);
+
+    // A brief's own text names entities in passing and links none of them.
+    let briefs: Vec<&str> = response
+        .hits
+        .iter()
+        .filter(|hit| hit.section == "brief")
+        .inspect(|hit| assert!(hit.entities.is_empty(), "{} links entities", hit.id))
+        .map(|hit| hit.id.as_str())
+        .collect();
+    assert_eq!(briefs, ["2026-05-20", "2026-W19"]);
+}

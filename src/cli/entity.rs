@@ -68,9 +68,9 @@ fn print_entity(page: &EntityPage) {
     }
     let coverage = &page.coverage;
     println!(
-        "\n{} items in {} briefs, {} to {}",
-        coverage.items,
-        coverage.briefs,
+        "\n{} in {}, {} to {}",
+        super::counted(coverage.items, "item"),
+        super::counted(coverage.briefs, "brief"),
         coverage.first.as_deref().unwrap_or("?"),
         coverage.last.as_deref().unwrap_or("?")
     );

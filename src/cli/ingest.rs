@@ -109,6 +109,12 @@ pub(super) fn retag(settings: Settings) -> Result<()> {
         },
         &WriteOptions::default(),
     )?;
+    // Later commands tag new briefs with the registry the stored items now carry.
+    let manifest = Manifest {
+        registry: canonical(&registry_path),
+        ..index.manifest()
+    };
+    index.write_manifest(&manifest)?;
     println!("{}", summary_line("re-tagged", &summary, &settings.index));
     Ok(())
 }

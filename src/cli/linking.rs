@@ -1,10 +1,11 @@
 //! `tag`, `eval-linking` and `suggest-aliases`: entity links of texts and their quality.
 
 use std::io::Read;
+use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::load_registry;
+use super::{load_registry, UsageError};
 use dossier::annotate::annotate;
 use dossier::corpus;
 use dossier::index::DossierIndex;
@@ -20,6 +21,13 @@ pub(super) fn tag(settings: Settings, file: &str, json: bool, suggest: bool) -> 
             .read_to_string(&mut text)
             .context("reading standard input")?;
         text
+    } else if !Path::new(file).exists() {
+        // `dossier tag "some text"` is the likeliest way to get here.
+        return Err(UsageError(format!(
+            "{file}: no such file; `dossier tag` reads a file, or standard input with `-` \
+             (echo 'text' | dossier tag -)"
+        ))
+        .into());
     } else {
         std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?
     };

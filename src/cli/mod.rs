@@ -13,6 +13,7 @@ use dossier::index::IndexError;
 use dossier::registry::{Registry, RegistryError};
 use dossier::search::SearchError;
 use dossier::settings::{RawSettings, Settings};
+use dossier::synthetic::SyntheticError;
 use dossier::tagger::Tagger;
 
 #[derive(Parser)]
@@ -230,10 +231,28 @@ pub fn run() -> Result<()> {
     }
 }
 
+/// `1 item`, `2 items`.
+fn counted(count: usize, noun: &str) -> String {
+    match count {
+        1 => format!("1 {noun}"),
+        _ => format!("{count} {noun}s"),
+    }
+}
+
+/// A command given something it cannot use, found after clap's own checks.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 /// Exit code for an error: 2 for bad input, 1 for failures.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     let bad_input = error.chain().any(|cause| {
         cause.downcast_ref::<corpus::CorpusError>().is_some()
+            || cause.downcast_ref::<UsageError>().is_some()
+            || matches!(
+                cause.downcast_ref::<SyntheticError>(),
+                Some(SyntheticError::Count { .. } | SyntheticError::NotEmpty { .. })
+            )
             || matches!(
                 cause.downcast_ref::<IngestError>(),
                 Some(IngestError::Corpus(_))

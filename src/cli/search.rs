@@ -39,7 +39,7 @@ pub(super) fn search_command(args: SearchArgs) -> Result<()> {
 
 fn print_hits(response: &SearchResponse) {
     let bold = std::io::stdout().is_terminal();
-    println!("{} hits for {:?}", response.total, response.query);
+    println!("{}", heading(response));
     for (at, hit) in response.hits.iter().enumerate() {
         println!(
             "\n{:>3}. {}  [{}] {}",
@@ -48,7 +48,10 @@ fn print_hits(response: &SearchResponse) {
             hit.section,
             hit.title
         );
-        println!("     {}  score {:.2}", hit.id, hit.score);
+        match response.sort {
+            Sort::Relevance => println!("     {}  score {:.2}", hit.id, hit.score),
+            Sort::Date => println!("     {}", hit.id),
+        }
         let snippet = terminal_snippet(&hit.snippet, bold).replace('\n', " ");
         println!("     {snippet}");
     }
@@ -68,6 +71,18 @@ fn print_hits(response: &SearchResponse) {
             println!("\n{name}: {}", shown.join(", "));
         }
     }
+}
+
+/// `13 hits for "Qilin"`; `2 hits, newest first` for a search by filters alone.
+fn heading(response: &SearchResponse) -> String {
+    let mut heading = super::counted(response.total, "hit");
+    if !response.query.trim().is_empty() {
+        heading.push_str(&format!(" for {:?}", response.query));
+    }
+    if response.sort == Sort::Date {
+        heading.push_str(", newest first");
+    }
+    heading
 }
 
 fn terminal_snippet(html: &str, bold: bool) -> String {

@@ -6,8 +6,6 @@
 //! paragraphs separated by `---`, and `> **UPDATE (originally …):** **Title.**`
 //! block quotes. Everything that is not an item is kept as brief-level text.
 
-use std::collections::HashSet;
-
 use crate::corpus::footer;
 use crate::corpus::markdown::{self, Block, BlockKind};
 use crate::corpus::section::{self, BriefKind, Role, SectionMap};
@@ -129,7 +127,7 @@ struct BriefParser<'a> {
     title: Option<String>,
     metadata: Vec<(String, String)>,
     items: Vec<Item>,
-    slugs: HashSet<String>,
+    slugs: slug::Slugs,
     brief_text: Vec<String>,
     brief_sources: Vec<Source>,
 }
@@ -153,7 +151,7 @@ impl<'a> BriefParser<'a> {
             title: None,
             metadata: Vec::new(),
             items: Vec::new(),
-            slugs: HashSet::new(),
+            slugs: slug::Slugs::default(),
             brief_text: Vec::new(),
             brief_sources: Vec::new(),
         }
@@ -336,7 +334,7 @@ impl<'a> BriefParser<'a> {
     }
 
     fn item(&mut self, draft: Draft, content: Content) -> Item {
-        let slug = unique(slug_or_item(&draft.title.title), &mut self.slugs);
+        let slug = self.slugs.unique(slug_or_item(&draft.title.title));
         let rendered = markdown::render(&content.body_markdown);
         let mut sources = Vec::new();
         for source in rendered.sources.into_iter().chain(content.footer_sources) {
@@ -576,12 +574,6 @@ fn slug_or_item(title: &str) -> String {
     } else {
         slug
     }
-}
-
-fn unique(slug: String, taken: &mut HashSet<String>) -> String {
-    let slug = slug::unique_slug(slug, |candidate| taken.contains(candidate));
-    taken.insert(slug.clone());
-    slug
 }
 
 /// Longest one-line summary kept, in characters.

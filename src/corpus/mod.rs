@@ -63,6 +63,30 @@ pub enum CorpusError {
         /// The file.
         path: String,
     },
+    /// The file is larger than any brief or entry should be.
+    #[error(
+        "{path}: {bytes} bytes; a brief or entry file may hold at most {max} bytes \
+         (the largest real brief is about 180 KB)",
+        max = MAX_FILE_BYTES
+    )]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// Its size.
+        bytes: u64,
+    },
+    /// The path names a folder, a pipe or a device.
+    #[error("{path}: not a regular file")]
+    NotAFile {
+        /// The path.
+        path: String,
+    },
+    /// One ingest was given two different texts for one corpus path.
+    #[error("{path}: given twice with different contents in one ingest; give each file once")]
+    GivenTwice {
+        /// The corpus-relative path.
+        path: String,
+    },
     /// The corpus folder has no brief and no entry.
     #[error("{path}: no briefs/ or entries/ markdown files found; is this a corpus folder?")]
     Empty {
@@ -96,10 +120,41 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// Refuses control characters other than tabs and line ends: no brief holds
+/// one, and an escape sequence in a title would reach every terminal that prints
+/// it.
+fn check_plain_text(path: &str, text: &str) -> Result<(), CorpusError> {
+    let control = text
+        .char_indices()
+        .find(|&(_, ch)| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r'));
+    match control {
+        Some((at, ch)) => Err(CorpusError::Syntax {
+            path: path.to_string(),
+            line: text[..at].matches('\n').count() + 1,
+            message: format!(
+                "control character U+{:04X}; briefs and entries are plain text",
+                u32::from(ch)
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Largest brief or entry file accepted, as the HTTP ingest's body limit: parsing
+/// and indexing take about 65 times a file's size in memory, and a file of this
+/// size is already twenty times the largest brief of the corpus.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
 impl SourceFile {
     /// Builds a source file from a corpus-relative path and bytes, checking both.
     pub fn new(path: &str, bytes: Vec<u8>) -> Result<SourceFile, CorpusError> {
         let origin = identify(path)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(CorpusError::TooLarge {
+                path: path.to_string(),
+                bytes: bytes.len() as u64,
+            });
+        }
         let text = String::from_utf8(bytes).map_err(|error| {
             let offset = error.utf8_error().valid_up_to();
             let line = error.as_bytes()[..offset]
@@ -118,6 +173,7 @@ impl SourceFile {
             Some(rest) => rest.to_string(),
             None => text,
         };
+        check_plain_text(path, &text)?;
         if let Origin::Brief(id) = &origin {
             check_brief_title(path, id, &text)?;
         }
@@ -130,11 +186,23 @@ impl SourceFile {
 
     /// Reads a file from disk; `relative` is how it is known inside the corpus.
     pub fn read(file: &Path, relative: &str) -> Result<SourceFile, CorpusError> {
-        let bytes = std::fs::read(file).map_err(|source| CorpusError::Io {
-            path: file.display().to_string(),
+        let path = || file.display().to_string();
+        let io = |source| CorpusError::Io {
+            path: path(),
             source,
-        })?;
-        SourceFile::new(relative, bytes)
+        };
+        // Checked before reading: a pipe would never end, a huge file fill memory.
+        let metadata = std::fs::metadata(file).map_err(io)?;
+        if !metadata.is_file() {
+            return Err(CorpusError::NotAFile { path: path() });
+        }
+        if metadata.len() > MAX_FILE_BYTES {
+            return Err(CorpusError::TooLarge {
+                path: path(),
+                bytes: metadata.len(),
+            });
+        }
+        SourceFile::new(relative, std::fs::read(file).map_err(io)?)
     }
 
     /// The brief an entry joins for merging: the one its `migrated_from` names,

@@ -141,7 +141,7 @@ pub fn add(
     options: &WriteOptions,
 ) -> Result<Summary, IngestError> {
     let started = Instant::now();
-    let plan = plan_add(index, files)?;
+    let plan = plan_add(index, once_each(files)?)?;
     let mut writer = index.writer(options.heap_size_bytes)?;
     for unit in &plan.deleted_units {
         writer.delete_term(Term::from_field_text(index.fields().unit, unit));
@@ -156,6 +156,25 @@ pub fn add(
     commit(index, writer)?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// The files, each path once: the same file given twice (two spellings of its
+/// path, overlapping globs) would otherwise be written twice, two documents
+/// under each of its item ids.
+fn once_each(files: Vec<SourceFile>) -> Result<Vec<SourceFile>, CorpusError> {
+    let mut by_path: BTreeMap<String, SourceFile> = BTreeMap::new();
+    for file in files {
+        match by_path.get(&file.path) {
+            Some(seen) if seen.text != file.text => {
+                return Err(CorpusError::GivenTwice { path: file.path });
+            }
+            Some(_) => {}
+            None => {
+                by_path.insert(file.path.clone(), file);
+            }
+        }
+    }
+    Ok(by_path.into_values().collect())
 }
 
 /// Re-tags every stored item from the stored file texts, with a new registry.
@@ -451,8 +470,11 @@ fn prepare(fields: &Fields, unit: &Unit, linker: &Linker) -> Result<Prepared, In
             .push(file_document(fields, &unit.key, file));
     }
     for mut item in parsed.items {
-        tagger::link(&mut item, linker.tagger, linker.registry);
+        // Brief-level text (TL;DR, notes, roll-up tables) names many entities in
+        // passing and is no item of theirs: linked, it would count in the entity
+        // facet where `--entity` and entity pages, which list items, never find it.
         if item.level == Level::Item {
+            tagger::link(&mut item, linker.tagger, linker.registry);
             prepared
                 .items
                 .push((item.id.clone(), item.mentions.len(), item.entities.clone()));
