@@ -240,16 +240,37 @@ pub fn search(
     request: &SearchRequest,
 ) -> Result<SearchResponse, SearchError> {
     validate(request)?;
+    let plan = plan(index, registry, request)?;
+
+    // Alone, the search spreads over the index's search threads; beside others,
+    // it runs on this thread (see `index::lanes`).
+    let lane = index.lane();
+    respond(index, registry, request, &plan, lane.executor())
+}
+
+/// A request turned into queries.
+struct Plan {
+    /// The text query and every filter: what is counted and ranked.
+    filtered: Box<dyn Query>,
+    /// The text query alone, which snippets highlight.
+    text: Option<Box<dyn Query>>,
+    sort: Sort,
+}
+
+fn plan(
+    index: &DossierIndex,
+    registry: Option<&Registry>,
+    request: &SearchRequest,
+) -> Result<Plan, SearchError> {
     let parsed = query::parse(&request.query)?;
-    let fields = index.fields();
-    let text = (!parsed.is_empty()).then(|| parsed.to_query(fields));
+    let text = (!parsed.is_empty()).then(|| parsed.to_query(index.fields()));
     let requires_text = text.as_ref().is_some_and(|text| text.requires_text);
-    let text_query = text.map(|text| text.query);
+    let text = text.map(|text| text.query);
     let filtered = filtered_query(
         index,
         registry,
         request,
-        text_query.as_ref().map(|q| q.box_clone()),
+        text.as_ref().map(|query| query.box_clone()),
         requires_text,
     );
     let sort = request.sort.unwrap_or(if parsed.is_empty() {
@@ -257,22 +278,34 @@ pub fn search(
     } else {
         Sort::Relevance
     });
+    Ok(Plan {
+        filtered,
+        text,
+        sort,
+    })
+}
 
+/// Counts, ranks and renders one page of `plan` with `executor`.
+fn respond(
+    index: &DossierIndex,
+    registry: Option<&Registry>,
+    request: &SearchRequest,
+    plan: &Plan,
+    executor: &Executor,
+) -> Result<SearchResponse, SearchError> {
     let searcher = index.searcher();
-    let lane = index.lane();
-    let executor = lane.executor();
-    let (page, total, facets) =
-        collect(index, &searcher, executor, filtered.as_ref(), request, sort)?;
-    let snippets = match &text_query {
-        Some(query) => Some(
-            Snippets::new(&searcher, query.as_ref(), fields.body, SNIPPET_BYTES)
+    let query = plan.filtered.as_ref();
+    let (page, total, facets) = collect(index, &searcher, executor, query, request, plan.sort)?;
+    let snippets = match &plan.text {
+        Some(text) => Some(
+            Snippets::new(&searcher, text.as_ref(), index.fields().body, SNIPPET_BYTES)
                 .map_err(|error| index.error(error))?,
         ),
         None => None,
     };
 
     // Reading a hit's stored item and cutting its snippet are independent of the
-    // other hits: they run on the search's lane, in page order.
+    // other hits: they run on the search's executor, in page order.
     let hits = executor
         .map(
             |(score, address)| {
@@ -289,7 +322,7 @@ pub fn search(
         total,
         offset: request.offset,
         limit: request.limit,
-        sort,
+        sort: plan.sort,
         hits,
         facets: facet_lists(&facets, registry),
     })

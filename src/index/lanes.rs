@@ -3,9 +3,20 @@
 //!
 //! Splitting a search over the segments halves its time on two idle cores. Under
 //! concurrent requests the cores are already busy, and handing every segment to
-//! the shared threads only adds hand-offs and wake-ups: on the 100k benchmark
-//! index under `wrk` (32 connections, every answer computed), a search cost
-//! 12–15 % more CPU that way than on its caller's thread.
+//! the shared threads only adds hand-offs and wake-ups. On the 100k benchmark
+//! index under `wrk` (2 threads, 32 connections, every answer computed), a
+//! search cost 1.50 ms of CPU that way and 1.15 ms on its caller's thread:
+//! 1,270 requests/s became 1,690, and the median request 24.9 ms became 13.9.
+//!
+//! The price is the slowest requests under that overload: 32 threads share two
+//! cores, so a heavy search (a phrase over 23,000 items) shares them with all the
+//! others rather than waiting its turn and then running alone, and the 99th
+//! percentile went from 31 to about 115 ms. Turns (one search per core, the rest
+//! asleep until woken in arrival order) kept the tail at 30–55 ms but cost more
+//! CPU than they saved on this virtual machine, every hand-off a cross-core
+//! wake-up: 920–1,320 requests/s. Queueing each concurrent search whole on the
+//! shared threads was no better (1,320 requests/s): the pool's idle spinning
+//! took back the CPU.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
