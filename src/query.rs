@@ -99,6 +99,8 @@ pub fn parse(text: &str) -> Result<ParsedQuery, QueryError> {
     let lexemes = lex(text)?;
     let mut clauses: Vec<Clause> = Vec::new();
     let mut pending_or: Option<usize> = None;
+    // Where the last clause starts, to name a negated first alternative.
+    let mut last_column = 0;
 
     for lexeme in lexemes {
         if !lexeme.quoted && lexeme.text == "OR" {
@@ -123,10 +125,13 @@ pub fn parse(text: &str) -> Result<ParsedQuery, QueryError> {
         match pending_or.take() {
             Some(_) => {
                 let previous = clauses.pop().expect("an OR follows a clause");
-                if matches!(previous, Clause::Not(_)) || matches!(clause, Clause::Not(_)) {
-                    return Err(QueryError::NegatedAlternative {
-                        column: lexeme.column,
-                    });
+                let negated = match (&previous, &clause) {
+                    (Clause::Not(_), _) => Some(last_column),
+                    (_, Clause::Not(_)) => Some(lexeme.column),
+                    _ => None,
+                };
+                if let Some(column) = negated {
+                    return Err(QueryError::NegatedAlternative { column });
                 }
                 clauses.push(match previous {
                     Clause::Any(mut any) => {
@@ -138,6 +143,7 @@ pub fn parse(text: &str) -> Result<ParsedQuery, QueryError> {
             }
             None => clauses.push(clause),
         }
+        last_column = lexeme.column;
     }
     if let Some(column) = pending_or {
         return Err(QueryError::DanglingOr { column });
@@ -484,6 +490,10 @@ mod tests {
         assert_eq!(
             parse("Qilin OR -Akira"),
             Err(QueryError::NegatedAlternative { column: 10 })
+        );
+        assert_eq!(
+            parse("-Qilin OR Akira"),
+            Err(QueryError::NegatedAlternative { column: 1 })
         );
     }
 

@@ -217,6 +217,16 @@ pub fn validate(request: &SearchRequest) -> Result<(), SearchError> {
             message: format!("unknown section `{unknown}`; valid: {}", valid.join(", ")),
         });
     }
+    // A well-formed key the registry lacks still filters: unregistered keys of
+    // entry files and CVE ids are linked too. A malformed one links nothing.
+    if let Some(malformed) = request.entities.iter().find(|key| {
+        crate::registry::key_parts(key.trim()).is_none() && crate::corpus::cve_id(key).is_none()
+    }) {
+        return Err(SearchError::Parameter {
+            parameter: "entity",
+            message: format!("`{malformed}` is not an entity key (`type:slug` or a CVE id)"),
+        });
+    }
     Ok(())
 }
 

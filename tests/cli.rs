@@ -627,3 +627,54 @@ fn retag_records_the_registry_it_tagged_with() {
         common::corpus_dir().canonicalize().unwrap().to_str()
     );
 }
+
+#[test]
+fn a_brief_that_is_a_link_to_nothing_stops_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    assert!(build(&index).status.success());
+    let corpus = dir.path().join("corpus");
+    common::copy_tree(&common::corpus_dir(), &corpus);
+    std::fs::remove_file(corpus.join("briefs/2026-05-06.md")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/brief.md", corpus.join("briefs/2026-05-06.md"))
+        .unwrap();
+
+    let output = dossier(
+        &[
+            "index",
+            corpus.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(
+            "briefs/2026-05-06.md: not a regular file (a folder, a pipe, or a link to nothing)"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(total(&index, ""), 230, "the previous index is kept");
+}
+
+#[test]
+fn suggest_aliases_for_a_key_the_registry_lacks_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(build(dir.path()).status.success());
+    let output = dossier(
+        &[
+            "suggest-aliases",
+            "actor:nobody",
+            "--index",
+            dir.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr).trim(),
+        "error: `actor:nobody` is not in the registry"
+    );
+}

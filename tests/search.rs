@@ -356,6 +356,30 @@ fn bad_requests_name_the_parameter() {
     assert!(bad_section
         .to_string()
         .starts_with("section: unknown section `nope`; valid: "));
+    for key in ["garbage", "", "actor:"] {
+        let bad_entity = error(SearchRequest {
+            entities: vec![key.into()],
+            limit: 10,
+            ..SearchRequest::default()
+        });
+        assert_eq!(
+            bad_entity.to_string(),
+            format!("entity: `{key}` is not an entity key (`type:slug` or a CVE id)")
+        );
+    }
+    // Well formed, these filter even where the registry lacks them.
+    let unregistered = run(SearchRequest {
+        entities: vec!["product:citrix-netscaler".into()],
+        limit: 10,
+        ..SearchRequest::default()
+    });
+    assert!(unregistered.total > 0);
+    let unknown_cve = run(SearchRequest {
+        entities: vec!["cve-2026-99999".into()],
+        limit: 10,
+        ..SearchRequest::default()
+    });
+    assert_eq!(unknown_cve.total, 0);
     let unbalanced = error(SearchRequest {
         query: "APT42 \"unbalanced".into(),
         limit: 10,

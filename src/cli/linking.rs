@@ -129,7 +129,7 @@ pub(super) fn suggest_aliases(settings: Settings, key: &str, json: bool) -> Resu
     let key = registry.canonical(key).to_string();
     let entity = registry
         .get(&key)
-        .with_context(|| format!("`{key}` is not in the registry"))?;
+        .ok_or_else(|| UsageError(format!("`{key}` is not in the registry")))?;
     let items = dossier::index::reader::all_items(&index)?;
     let corpus: Vec<&dossier::item::Item> = items.iter().collect();
 

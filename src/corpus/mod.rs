@@ -76,7 +76,7 @@ pub enum CorpusError {
         bytes: u64,
     },
     /// The path names a folder, a pipe or a device.
-    #[error("{path}: not a regular file")]
+    #[error("{path}: not a regular file (a folder, a pipe, or a link to nothing)")]
     NotAFile {
         /// The path.
         path: String,
@@ -394,11 +394,18 @@ fn collect_markdown(folder: &Path, files: &mut Vec<PathBuf>) -> Result<(), Corpu
     if !folder.is_dir() {
         return Ok(());
     }
-    files.extend(
-        read_dir_sorted(folder)?
-            .into_iter()
-            .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "md")),
-    );
+    for path in read_dir_sorted(folder)? {
+        if path.extension().is_none_or(|ext| ext != "md") {
+            continue;
+        }
+        // Skipped, a dangling link would drop a brief from a rebuild unseen.
+        if !path.is_file() {
+            return Err(CorpusError::NotAFile {
+                path: path.display().to_string(),
+            });
+        }
+        files.push(path);
+    }
     Ok(())
 }
 
