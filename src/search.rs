@@ -6,9 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Collector, Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query};
-use tantivy::{DocAddress, Executor, Order, Searcher};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
+use tantivy::{DocAddress, Order, Searcher};
 
 use crate::corpus::section::SectionMap;
 use crate::index::facet_counts::FacetCounts;
@@ -251,11 +251,7 @@ pub fn search(
 ) -> Result<SearchResponse, SearchError> {
     validate(request)?;
     let plan = plan(index, registry, request)?;
-
-    // Alone, the search spreads over the index's search threads; beside others,
-    // it runs on this thread (see `index::lanes`).
-    let lane = index.lane();
-    respond(index, registry, request, &plan, lane.executor())
+    respond(index, registry, request, &plan)
 }
 
 /// A request turned into queries.
@@ -295,17 +291,16 @@ fn plan(
     })
 }
 
-/// Counts, ranks and renders one page of `plan` with `executor`.
+/// Counts, ranks and renders one page of `plan`.
 fn respond(
     index: &DossierIndex,
     registry: Option<&Registry>,
     request: &SearchRequest,
     plan: &Plan,
-    executor: &Executor,
 ) -> Result<SearchResponse, SearchError> {
     let searcher = index.searcher();
     let query = plan.filtered.as_ref();
-    let (page, total, facets) = collect(index, &searcher, executor, query, request, plan.sort)?;
+    let (page, total, facets) = collect(index, &searcher, query, request, plan.sort)?;
     let snippets = match &plan.text {
         Some(text) => Some(
             Snippets::new(&searcher, text.as_ref(), index.fields().body, SNIPPET_BYTES)
@@ -315,8 +310,10 @@ fn respond(
     };
 
     // Reading a hit's stored item and cutting its snippet are independent of the
-    // other hits: they run on the search's executor, in page order.
-    let hits = executor
+    // other hits: they run on the index's search threads, in page order.
+    let hits = index
+        .tantivy()
+        .search_executor()
         .map(
             |(score, address)| {
                 let item = item_at(index, &searcher, address);
@@ -434,7 +431,6 @@ pub fn prepare(searcher: &Searcher) -> tantivy::Result<()> {
 fn collect(
     index: &DossierIndex,
     searcher: &Searcher,
-    executor: &Executor,
     query: &dyn Query,
     request: &SearchRequest,
     sort: Sort,
@@ -443,17 +439,14 @@ fn collect(
     let facets = FacetCounts::new(searcher, &COUNTED).map_err(error)?;
     let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
     match sort {
-        Sort::Relevance => run(
-            searcher,
-            executor,
-            query,
-            &(top.order_by_score(), Count, facets),
-        )
-        .map_err(error),
+        Sort::Relevance => searcher
+            .search(query, &(top.order_by_score(), Count, facets))
+            .map_err(error),
         Sort::Date => {
             let by_day = top.order_by_fast_field::<u64>("day", Order::Desc);
-            let (page, total, counts) =
-                run(searcher, executor, query, &(by_day, Count, facets)).map_err(error)?;
+            let (page, total, counts) = searcher
+                .search(query, &(by_day, Count, facets))
+                .map_err(error)?;
             let page = page
                 .into_iter()
                 .map(|(_, address)| (0.0, address))
@@ -461,21 +454,6 @@ fn collect(
             Ok((page, total, counts))
         }
     }
-}
-
-/// `searcher.search`, with the segments on `executor` rather than on the index's.
-fn run<C: Collector>(
-    searcher: &Searcher,
-    executor: &Executor,
-    query: &dyn Query,
-    collector: &C,
-) -> tantivy::Result<C::Fruit> {
-    let scoring = if collector.requires_scoring() {
-        EnableScoring::enabled_from_searcher(searcher)
-    } else {
-        EnableScoring::disabled_from_searcher(searcher)
-    };
-    searcher.search_with_executor(query, collector, executor, scoring)
 }
 
 fn facet_lists(counts: &[BTreeMap<String, u64>], registry: Option<&Registry>) -> Facets {

@@ -548,29 +548,6 @@ fn snippets_match_tantivys_generator_on_every_body() {
 }
 
 #[test]
-fn a_search_beside_another_gives_the_answer_it_gives_alone() {
-    let request = SearchRequest {
-        query: "ransomware".into(),
-        limit: 5,
-        ..SearchRequest::default()
-    };
-    let json = |response: &SearchResponse| serde_json::to_string(response).unwrap();
-    let alone = run(request.clone());
-
-    // While another search holds the index's search threads, this one runs on
-    // its own thread.
-    let _other = common::index().lane();
-    let beside = run(request);
-
-    assert_eq!(alone.total, 53);
-    assert_eq!(
-        alone.hits[0].id,
-        "2026-05-08/qilin-ransomware-hits-die-linke-germany-1-5-tb-claimed-dpa-n"
-    );
-    assert_eq!(json(&beside), json(&alone));
-}
-
-#[test]
 fn an_entity_facet_counts_what_its_filter_finds() {
     let response = query("Qilin", 20);
     assert_eq!(

@@ -8,7 +8,6 @@
 pub mod analyzer;
 pub mod facet_counts;
 pub mod kept;
-pub mod lanes;
 pub mod merges;
 pub mod names;
 pub mod newest;
@@ -137,9 +136,6 @@ pub struct DossierIndex {
     /// What reads each new generation ahead, held here because the reader holds
     /// it weakly.
     _warmer: Option<Arc<dyn Warmer>>,
-    /// Searches running now on this index and its clones, which decide each new
-    /// one's threads.
-    lanes: Arc<lanes::Lanes>,
     dir: PathBuf,
 }
 
@@ -212,7 +208,6 @@ impl DossierIndex {
             fields,
             reader,
             _warmer: None,
-            lanes: Arc::default(),
             dir: dir.to_path_buf(),
         })
     }
@@ -237,12 +232,6 @@ impl DossierIndex {
     /// The Tantivy index.
     pub fn tantivy(&self) -> &Index {
         &self.index
-    }
-
-    /// The threads for a search starting now, held until it ends: the index's
-    /// search threads if it runs alone, else the caller's (see [`lanes`]).
-    pub fn lane(&self) -> lanes::Lane<'_> {
-        self.lanes.take(self.index.search_executor())
     }
 
     /// A searcher over the last reloaded commit.
