@@ -678,3 +678,61 @@ fn suggest_aliases_for_a_key_the_registry_lacks_is_bad_input() {
         "error: `actor:nobody` is not in the registry"
     );
 }
+
+#[test]
+fn an_entry_with_a_brief_items_id_that_joins_another_brief_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    assert!(build(&index).status.success());
+    let corpus = dir.path().join("corpus");
+    common::copy_tree(&common::corpus_dir(), &corpus);
+    // Its id is an item of briefs/2026-05-06.md, but it joins 2026-05-07's unit:
+    // nothing would merge the two.
+    let entry = corpus
+        .join("entries/2026-05-06/cve-2026-41940-cpanel-whm-authentication-bypass-mass-exploit.md");
+    std::fs::create_dir_all(entry.parent().unwrap()).unwrap();
+    std::fs::write(
+        &entry,
+        "---\ntitle: Collider\nmigrated_from: briefs/2026-05-07.md\n---\nbody\n",
+    )
+    .unwrap();
+    let expected =
+        "item id `2026-05-06/cve-2026-41940-cpanel-whm-authentication-bypass-mass-exploit` \
+                    is written by";
+
+    let rebuild = dossier(
+        &[
+            "index",
+            corpus.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(rebuild.status.code(), Some(2));
+    assert!(
+        text(&rebuild.stderr).contains(expected),
+        "{}",
+        text(&rebuild.stderr)
+    );
+
+    let add = dossier(
+        &[
+            "add",
+            entry.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(add.status.code(), Some(2));
+    let stderr = text(&add.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{expected} briefs/2026-05-06.md and again by this add"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(total(&index, ""), 230, "nothing was written");
+    assert_eq!(total(&index, "Collider"), 0);
+}

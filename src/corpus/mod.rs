@@ -81,6 +81,19 @@ pub enum CorpusError {
         /// The path.
         path: String,
     },
+    /// Two items of different merge units carry one id.
+    #[error(
+        "item id `{id}` is written by {first} and again by {second}: an entry with the id \
+         of a brief's item merges with it only when its `migrated_from` names that brief"
+    )]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// The unit (a brief or an entry path) that wrote it first.
+        first: String,
+        /// The unit that wrote it again.
+        second: String,
+    },
     /// One ingest was given two different texts for one corpus path.
     #[error("{path}: given twice with different contents in one ingest; give each file once")]
     GivenTwice {

@@ -59,6 +59,31 @@ pub fn stored_files(
     Ok(files)
 }
 
+/// The merge units of the documents whose id is `id`.
+pub fn units_of(index: &DossierIndex, id: &str) -> Result<Vec<String>, IndexError> {
+    let searcher = index.searcher();
+    let fields = index.fields();
+    let query = TermQuery::new(
+        Term::from_field_text(fields.id, id),
+        IndexRecordOption::Basic,
+    );
+    let addresses = searcher
+        .search(&query, &DocSetCollector)
+        .map_err(|error| index.error(error))?;
+    let mut units = Vec::new();
+    for address in addresses {
+        let document: TantivyDocument =
+            searcher.doc(address).map_err(|error| index.error(error))?;
+        if let Some(unit) = document
+            .get_first(fields.unit)
+            .and_then(|value| value.as_str())
+        {
+            units.push(unit.to_string());
+        }
+    }
+    Ok(units)
+}
+
 /// The item stored in a document.
 pub fn item_at(
     index: &DossierIndex,

@@ -7,7 +7,7 @@
 //! ingest leaves the previous commit untouched.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -146,7 +146,9 @@ pub fn add(
     for unit in &plan.deleted_units {
         writer.delete_term(Term::from_field_text(index.fields().unit, unit));
     }
-    let mut summary = match write_units(index, &writer, &plan.units, linker, options, true) {
+    let written = write_units(index, &writer, &plan.units, linker, options, true)
+        .and_then(|summary| kept_apart(index, &summary.ids, &plan.deleted_units).map(|()| summary));
+    let mut summary = match written {
         Ok(summary) => summary,
         Err(error) => {
             writer.rollback().map_err(|error| index.error(error))?;
@@ -346,6 +348,27 @@ fn plan_add(index: &DossierIndex, files: Vec<SourceFile>) -> Result<AddPlan, Ing
     })
 }
 
+/// Refuses an added item whose id an item of a unit this add leaves in place
+/// already carries: both would stay, two documents under one id.
+fn kept_apart(
+    index: &DossierIndex,
+    ids: &[String],
+    deleted_units: &BTreeSet<String>,
+) -> Result<(), IngestError> {
+    for id in ids {
+        let units = super::reader::units_of(index, id)?;
+        if let Some(kept) = units.into_iter().find(|unit| !deleted_units.contains(unit)) {
+            return Err(CorpusError::DuplicateId {
+                id: id.clone(),
+                first: kept,
+                second: "this add".to_string(),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
 fn stored_file(index: &DossierIndex, path: &str) -> Result<Option<StoredFile>, IndexError> {
     let fields = index.fields();
     let query = BooleanQuery::new(vec![
@@ -383,6 +406,7 @@ fn write_units(
         .min(units.len());
     let mut totals = Totals {
         list_ids,
+        watched: crossing_ids(units),
         ..Totals::default()
     };
     if workers <= 1 {
@@ -435,11 +459,29 @@ fn write_units(
     })
 }
 
+/// The ids of entries merged into another unit than their own date's daily
+/// brief: a brief item of that date with the same slug lands in a second unit,
+/// and nothing would merge the two. Other ids cannot repeat across units.
+fn crossing_ids(units: &[Unit]) -> HashMap<String, Option<String>> {
+    let mut ids = HashMap::new();
+    for unit in units {
+        for member in &unit.files {
+            if let Ok(Origin::Entry { date, slug }) = corpus::identify(member.path()) {
+                if unit.key != format!("briefs/{date}.md") {
+                    ids.insert(format!("{date}/{slug}"), None);
+                }
+            }
+        }
+    }
+    ids
+}
+
 /// Units the workers may run ahead of the writer.
 const UNITS_AHEAD: usize = 64;
 
 /// One unit parsed, tagged and turned into documents.
 struct Prepared {
+    unit: String,
     files: usize,
     briefs: usize,
     entries: usize,
@@ -457,6 +499,7 @@ fn prepare(fields: &Fields, unit: &Unit, linker: &Linker) -> Result<Prepared, In
         .collect::<Result<Vec<_>, _>>()?;
     let parsed = corpus::parse_files(&files)?;
     let mut prepared = Prepared {
+        unit: unit.key.clone(),
         files: unit.files.len(),
         briefs: parsed.briefs,
         entries: parsed.entries,
@@ -497,6 +540,9 @@ fn prepare(fields: &Fields, unit: &Unit, linker: &Linker) -> Result<Prepared, In
 struct Totals {
     /// Whether [`Summary::ids`] is filled.
     list_ids: bool,
+    /// Ids that two units may both write (see [`crossing_ids`]), with the unit
+    /// that wrote each first.
+    watched: HashMap<String, Option<String>>,
     summary: Summary,
     entities: BTreeSet<String>,
     unregistered: BTreeSet<String>,
@@ -510,7 +556,8 @@ impl Totals {
         writer: &IndexWriter<TantivyDocument>,
         prepared: Prepared,
         options: &WriteOptions,
-    ) -> Result<(), IndexError> {
+    ) -> Result<(), IngestError> {
+        self.check_ids(&prepared)?;
         for document in prepared.documents {
             add_document(index, writer, document)?;
         }
@@ -528,6 +575,27 @@ impl Totals {
         self.unregistered.extend(prepared.unregistered);
         self.files_done += prepared.files;
         (options.progress)(self.files_done);
+        Ok(())
+    }
+
+    /// Refuses an id that another unit of this ingest already wrote.
+    fn check_ids(&mut self, prepared: &Prepared) -> Result<(), CorpusError> {
+        for (id, _, _) in &prepared.items {
+            let Some(first) = self.watched.get_mut(id) else {
+                continue;
+            };
+            match first {
+                Some(first) if *first != prepared.unit => {
+                    return Err(CorpusError::DuplicateId {
+                        id: id.clone(),
+                        first: first.clone(),
+                        second: prepared.unit.clone(),
+                    });
+                }
+                Some(_) => {}
+                None => *first = Some(prepared.unit.clone()),
+            }
+        }
         Ok(())
     }
 
