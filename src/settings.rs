@@ -109,13 +109,21 @@ impl Settings {
         if let Some(registry) = &self.registry {
             return registry.clone();
         }
-        if let Some(registry) = index
-            .and_then(|index| index.manifest().registry)
-            .filter(|path| path.is_file())
-        {
-            return registry;
+        let fallback = self.corpus_registry(&self.corpus);
+        match index.and_then(|index| index.manifest().registry) {
+            Some(recorded) if recorded.is_file() => recorded,
+            Some(recorded) => {
+                // Items tagged with one registry and new ones with another would
+                // disagree: say so rather than switch unseen.
+                tracing::warn!(
+                    recorded = %recorded.display(),
+                    using = %fallback.display(),
+                    "the registry this index was tagged with is gone; pass --registry to choose"
+                );
+                fallback
+            }
+            None => fallback,
         }
-        self.corpus_registry(&self.corpus)
     }
 
     /// The registry inside a corpus folder (or the explicit one).

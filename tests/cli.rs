@@ -626,6 +626,21 @@ fn retag_records_the_registry_it_tagged_with() {
         manifest["corpus"].as_str(),
         common::corpus_dir().canonicalize().unwrap().to_str()
     );
+
+    // Gone, it is replaced by the corpus's registry, not without a word.
+    let recorded = registry.canonicalize().unwrap();
+    std::fs::remove_file(&registry).unwrap();
+    let page = dossier(
+        &["entity", "actor:qilin", "--index", index.to_str().unwrap()],
+        None,
+    );
+    assert!(page.status.success(), "{}", text(&page.stderr));
+    let stderr = text(&page.stderr);
+    assert!(
+        stderr.contains("the registry this index was tagged with is gone")
+            && stderr.contains(&recorded.display().to_string()),
+        "{stderr}"
+    );
 }
 
 #[test]
