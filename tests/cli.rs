@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn dossier(args: &[&str], stdin: Option<&str>) -> Output {
@@ -34,10 +34,36 @@ fn corpus() -> String {
 }
 
 fn build(index: &Path) -> Output {
+    index_corpus(&common::corpus_dir(), index)
+}
+
+/// `dossier index CORPUS --index INDEX`.
+fn index_corpus(corpus: &Path, index: &Path) -> Output {
     dossier(
-        &["index", &corpus(), "--index", index.to_str().unwrap()],
+        &[
+            "index",
+            corpus.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ],
         None,
     )
+}
+
+/// A temporary folder with an index of the real corpus in `index/`.
+fn built_index() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let output = build(&index);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    (dir, index)
+}
+
+/// A copy of the real corpus in `dir/corpus`, to break.
+fn copied_corpus(dir: &Path) -> PathBuf {
+    let corpus = dir.join("corpus");
+    common::copy_tree(&common::corpus_dir(), &corpus);
+    corpus
 }
 
 fn total(index: &Path, query: &str) -> u64 {
@@ -131,9 +157,8 @@ fn search_json_has_the_documented_shape() {
 
 #[test]
 fn terminal_output_reads_as_english() {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(build(dir.path()).status.success());
-    let index = dir.path().to_str().unwrap();
+    let (_dir, index) = built_index();
+    let index = index.to_str().unwrap();
 
     // A search by filters alone has no query to name and no score to show.
     let by_entity = dossier(
@@ -478,9 +503,7 @@ fn tag_suggests_curated_neighbours_first() {
 
 #[test]
 fn files_that_are_no_brief_are_refused_and_a_file_given_twice_is_written_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("index");
-    assert!(build(&index).status.success());
+    let (dir, index) = built_index();
     let index_arg = index.to_str().unwrap();
     let add = |paths: &[&Path]| {
         let mut args = vec!["add"];
@@ -593,9 +616,7 @@ fn gen_corpus_refuses_counts_out_of_range_and_a_folder_in_use() {
 
 #[test]
 fn retag_records_the_registry_it_tagged_with() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("index");
-    assert!(build(&index).status.success());
+    let (dir, index) = built_index();
     let registry = dir.path().join("edited-registry.yaml");
     std::fs::copy(
         common::corpus_dir().join("entities/registry.yaml"),
@@ -645,24 +666,13 @@ fn retag_records_the_registry_it_tagged_with() {
 
 #[test]
 fn a_brief_that_is_a_link_to_nothing_stops_a_rebuild() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("index");
-    assert!(build(&index).status.success());
-    let corpus = dir.path().join("corpus");
-    common::copy_tree(&common::corpus_dir(), &corpus);
+    let (dir, index) = built_index();
+    let corpus = copied_corpus(dir.path());
     std::fs::remove_file(corpus.join("briefs/2026-05-06.md")).unwrap();
     std::os::unix::fs::symlink("/nonexistent/brief.md", corpus.join("briefs/2026-05-06.md"))
         .unwrap();
 
-    let output = dossier(
-        &[
-            "index",
-            corpus.to_str().unwrap(),
-            "--index",
-            index.to_str().unwrap(),
-        ],
-        None,
-    );
+    let output = index_corpus(&corpus, &index);
     assert_eq!(output.status.code(), Some(2));
     let stderr = text(&output.stderr);
     assert!(
@@ -676,14 +686,13 @@ fn a_brief_that_is_a_link_to_nothing_stops_a_rebuild() {
 
 #[test]
 fn suggest_aliases_for_a_key_the_registry_lacks_is_bad_input() {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(build(dir.path()).status.success());
+    let (_dir, index) = built_index();
     let output = dossier(
         &[
             "suggest-aliases",
             "actor:nobody",
             "--index",
-            dir.path().to_str().unwrap(),
+            index.to_str().unwrap(),
         ],
         None,
     );
@@ -696,11 +705,8 @@ fn suggest_aliases_for_a_key_the_registry_lacks_is_bad_input() {
 
 #[test]
 fn an_entry_with_a_brief_items_id_that_joins_another_brief_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("index");
-    assert!(build(&index).status.success());
-    let corpus = dir.path().join("corpus");
-    common::copy_tree(&common::corpus_dir(), &corpus);
+    let (dir, index) = built_index();
+    let corpus = copied_corpus(dir.path());
     // Its id is an item of briefs/2026-05-06.md, but it joins 2026-05-07's unit:
     // nothing would merge the two.
     let entry = corpus
@@ -715,15 +721,7 @@ fn an_entry_with_a_brief_items_id_that_joins_another_brief_is_refused() {
         "item id `2026-05-06/cve-2026-41940-cpanel-whm-authentication-bypass-mass-exploit` \
                     is written by";
 
-    let rebuild = dossier(
-        &[
-            "index",
-            corpus.to_str().unwrap(),
-            "--index",
-            index.to_str().unwrap(),
-        ],
-        None,
-    );
+    let rebuild = index_corpus(&corpus, &index);
     assert_eq!(rebuild.status.code(), Some(2));
     assert!(
         text(&rebuild.stderr).contains(expected),
