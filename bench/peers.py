@@ -232,7 +232,22 @@ def query_xapian(path, qpath, runs):
 
 # ---------------------------------------------------------------- tagging
 
-CVE = re.compile(r"(?<!\w)[Cc][Vv][Ee]-\d{4}-\d{4,}(?!\w)")
+CVE = re.compile(r"(?<!\w)[Cc][Vv][Ee]-(\d{4})-\d{4,}(?!\w)")
+# More ids of the same year listed after the first: `CVE-2026-29201/29202`,
+# `CVE-2026-5786 / 5788`, but not a date or a version (`/ 2026-05-10`, `/ 2026.1`).
+LISTED = re.compile(r" ?/ ?(\d{4,})(?!\w|-|\.\d)")
+
+
+def cve_mentions(text):
+    """CVE ids by dossier's rule, each listed number a mention of its own id."""
+    found = []
+    for match in CVE.finditer(text):
+        found.append((match.start(), match.end(), match.group().upper()))
+        at = match.end()
+        while listed := LISTED.match(text, at):
+            found.append((listed.start(1), listed.end(1), f"CVE-{match.group(1)}-{listed.group(1)}"))
+            at = listed.end()
+    return found
 
 
 def load_labels(path):
@@ -288,7 +303,7 @@ def pyahocorasick_tagger(labels):
             for key, exact in targets:
                 if exact is None or text[start:end] == exact:
                     candidates.append((start, end, key))
-        candidates += [(m.start(), m.end(), m.group().upper()) for m in CVE.finditer(text)]
+        candidates += cve_mentions(text)
         return select(candidates)
     return tag
 
@@ -303,7 +318,7 @@ def flashtext_tagger(labels):
     def tag(text):
         candidates = [(s, e, k) for k, s, e in anycase.extract_keywords(text, span_info=True)]
         candidates += [(s, e, k) for k, s, e in exact.extract_keywords(text, span_info=True)]
-        candidates += [(m.start(), m.end(), m.group().upper()) for m in CVE.finditer(text)]
+        candidates += cve_mentions(text)
         return select(candidates)
     return tag
 
@@ -317,7 +332,7 @@ def regex_tagger(labels):
 
     def tag(text):
         found = [(m.start(), m.end(), key) for pattern, key in patterns for m in pattern.finditer(text)]
-        found += [(m.start(), m.end(), m.group().upper()) for m in CVE.finditer(text)]
+        found += cve_mentions(text)
         return found
     return tag
 

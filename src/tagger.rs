@@ -346,6 +346,9 @@ fn starts_sentence(text: &str, offset: usize) -> bool {
 }
 
 /// CVE ids: `CVE-YYYY-NNNN…` in any case, on word boundaries; the key is upper-case.
+/// Briefs shorten a list of one year's ids to `CVE-2026-29201/29202/29203` or
+/// `CVE-2026-5786 / 5788 / 7821`: each number after a slash is an id of its own,
+/// its mention the number alone.
 fn cve_candidates(text: &str, boundaries: &Boundaries) -> Vec<Candidate> {
     let bytes = text.as_bytes();
     let mut candidates = Vec::new();
@@ -366,8 +369,61 @@ fn cve_candidates(text: &str, boundaries: &Boundaries) -> Vec<Candidate> {
             end,
             keys: vec![text[at..end].to_ascii_uppercase()],
         });
+        candidates.extend(listed_after(text, boundaries, at, end));
     }
     candidates
+}
+
+/// The numbers that follow the id at `start..end` as `/NNNN` or ` / NNNN`, with
+/// keys of the id's year. The list stops at the first number too short, glued to a
+/// word, or going on as a date or a version (`/ 2026-05-10`, `/ 2026.1`).
+fn listed_after<'t>(
+    text: &'t str,
+    boundaries: &'t Boundaries,
+    start: usize,
+    end: usize,
+) -> impl Iterator<Item = Candidate> + 't {
+    let bytes = text.as_bytes();
+    let year = text[start..start + 9].to_ascii_uppercase();
+    let mut end = end;
+    std::iter::from_fn(move || {
+        let first = after_slash(bytes, end)?;
+        let number = digits(bytes, first);
+        let next = first + number;
+        let goes_on = match bytes.get(next..) {
+            Some([b'-', ..]) => true,
+            Some([b'.', digit, ..]) => digit.is_ascii_digit(),
+            _ => false,
+        };
+        if number < 4 || goes_on || !boundaries.is_end(text, next) {
+            return None;
+        }
+        let candidate = Candidate {
+            start: first,
+            end: next,
+            keys: vec![format!("{year}{}", &text[first..next])],
+        };
+        end = next;
+        Some(candidate)
+    })
+}
+
+/// Where the text after `at` resumes past a slash with at most one space on
+/// either side.
+fn after_slash(bytes: &[u8], at: usize) -> Option<usize> {
+    let slash = if bytes.get(at) == Some(&b' ') {
+        at + 1
+    } else {
+        at
+    };
+    if bytes.get(slash) != Some(&b'/') {
+        return None;
+    }
+    Some(if bytes.get(slash + 1) == Some(&b' ') {
+        slash + 2
+    } else {
+        slash + 1
+    })
 }
 
 /// The first case-insensitive occurrence of an ASCII `needle` ending in a byte

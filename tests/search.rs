@@ -81,6 +81,40 @@ fn a_cve_id_finds_exactly_that_cve() {
         .contains(&"2026-05-06/cve-2026-31431-copy-fail-linux-kernel-lpe-active-exploitatio"));
 }
 
+/// The SEPPmail update of 2026-05-20 lists the cluster as
+/// `CVE-2026-44128 / 44125 / 44126 / 44127 / 44129 / 7864`: each number links its
+/// own id, so the filter finds the update beside the weekly story that spells the
+/// ids out.
+#[test]
+fn a_cve_listed_after_a_slash_links_its_item() {
+    let listed = run(SearchRequest {
+        entities: vec!["CVE-2026-44126".into()],
+        limit: 10,
+        ..SearchRequest::default()
+    });
+    assert_eq!(
+        ids(&listed),
+        [
+            "2026-05-20/seppmail-secure-e-mail-gateway-infoguard-labs-full-technical",
+            "2026-05-04/cve-2026-44128-et-al-seppmail-secure-email-gateway-six-cve-c"
+        ]
+    );
+
+    // W19's public-sector pattern writes only `CVE-2026-1281/1340`.
+    let spaced = run(SearchRequest {
+        entities: vec!["CVE-2026-1340".into()],
+        limit: 10,
+        ..SearchRequest::default()
+    });
+    assert_eq!(
+        ids(&spaced),
+        [
+            "2026-W19/public-sector-administration-and-digital-identity-fr-eu-fi-c",
+            "2026-05-04/cve-2026-6973-cve-2026-5787-ivanti-epmm-on-prem-pre-auth-cha"
+        ]
+    );
+}
+
 #[test]
 fn versions_and_technique_ids_are_exact() {
     assert_eq!(

@@ -199,6 +199,43 @@ fn cve_ids() {
                 ],
             },
             Row {
+                name: "one year's ids listed after a slash",
+                text: "cPanel CVE-2026-29201/29202/29203 fixed",
+                expected: &[
+                    ("CVE-2026-29201", "CVE-2026-29201"),
+                    ("CVE-2026-29202", "29202"),
+                    ("CVE-2026-29203", "29203"),
+                ],
+            },
+            Row {
+                name: "a list stops at a short or glued number",
+                text: "cve-2026-4670/5174/12 and CVE-2026-1281/1340x",
+                expected: &[
+                    ("CVE-2026-4670", "cve-2026-4670"),
+                    ("CVE-2026-5174", "5174"),
+                    ("CVE-2026-1281", "CVE-2026-1281"),
+                ],
+            },
+            Row {
+                name: "a list written with spaces",
+                text: "companions CVE-2026-5786 / 5788 / 7821.",
+                expected: &[
+                    ("CVE-2026-5786", "CVE-2026-5786"),
+                    ("CVE-2026-5788", "5788"),
+                    ("CVE-2026-7821", "7821"),
+                ],
+            },
+            Row {
+                name: "a date or a version after a slash is no id",
+                text: "CVE-2026-1281 / 2026-05-10 and CVE-2026-1340/2026.1 and CVE-2026-9999 /1234",
+                expected: &[
+                    ("CVE-2026-1281", "CVE-2026-1281"),
+                    ("CVE-2026-1340", "CVE-2026-1340"),
+                    ("CVE-2026-9999", "CVE-2026-9999"),
+                    ("CVE-2026-1234", "1234"),
+                ],
+            },
+            Row {
                 name: "too few digits",
                 text: "CVE-2026-123 and CVE-26-1234",
                 expected: &[],
@@ -414,7 +451,9 @@ fn dfa_and_nfa_tag_alike() {
         }
     }
     assert_eq!(briefs, 7);
-    assert_eq!(mentions, 625);
+    // 625 names and ids, and the 20 numbers listed after a slash, from
+    // `CVE-2026-4670/5174` to `CVE-2026-44128 / 44125 / 44126 / 44127 / 44129 / 7864`.
+    assert_eq!(mentions, 645);
 }
 
 /// Deciding a boundary from the stretch between whitespace around it gives what
