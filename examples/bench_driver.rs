@@ -6,7 +6,7 @@
 //! bench_driver labels REGISTRY LABELS.jsonl
 //! bench_driver tag REGISTRY TEXTS.jsonl [--rounds N]
 //! bench_driver query INDEX QUERIES.jsonl [--runs N]
-//! bench_driver entity INDEX [--runs N]
+//! bench_driver entity INDEX [--runs N]      (at least 100 samples)
 //! bench_driver built INDEX most-cited|median|rare [--runs N]
 //! bench_driver first INDEX QUERIES.jsonl KEY... [--warm]
 //! ```
@@ -328,11 +328,16 @@ fn first_bench(index_dir: &Path, queries: &Path, keys: &[&str], warm: bool) -> R
     )
 }
 
+/// Entity pages are sampled at least this many times: a p99 of fewer samples is
+/// their slowest one, which says more about the machine than about the page.
+const PAGE_SAMPLES: usize = 100;
+
 /// Entity page time for the most-cited, a median and a rare entity: as served
 /// (kept), built afresh from every segment, the first after opening the index, and
-/// the first after each of `runs` commits adding one brief (on a copy of the
-/// index, `INDEX.after-commit`, removed at the end).
+/// the first after each of `runs` (at least [`PAGE_SAMPLES`]) commits adding one
+/// brief (on a copy of the index, `INDEX.after-commit`, removed at the end).
 fn entity_bench(index_dir: &Path, runs: usize) -> Result<Value> {
+    let runs = runs.max(PAGE_SAMPLES);
     let (index, registry) = open(index_dir)?;
     let registry = registry.context("the index has no registry in its manifest")?;
     let chosen = chosen_entities(&index, &registry)?;
