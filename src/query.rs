@@ -50,6 +50,10 @@ pub enum QueryError {
         /// Column of the excluded word.
         column: usize,
     },
+    /// Only punctuation: matching every item, as an empty query does, would answer
+    /// a question nobody asked.
+    #[error("query: there is no word or number to search for, only punctuation; leave it empty to list every item")]
+    NoWords,
     /// Too long.
     #[error("query: {chars} characters is more than the {max} accepted; shorten it")]
     TooLong {
@@ -148,6 +152,9 @@ pub fn parse(text: &str) -> Result<ParsedQuery, QueryError> {
     if let Some(column) = pending_or {
         return Err(QueryError::DanglingOr { column });
     }
+    if clauses.is_empty() && !text.trim().is_empty() {
+        return Err(QueryError::NoWords);
+    }
     Ok(ParsedQuery { clauses })
 }
 
@@ -172,12 +179,14 @@ fn lex(text: &str) -> Result<Vec<Lexeme>, QueryError> {
                 .find(|&i| is_quote(chars[i]))
                 .ok_or(QueryError::UnclosedQuote { column: start + 1 })?;
             let phrase: String = chars[start + 1..close].iter().collect();
-            lexemes.push(Lexeme {
-                text: phrase,
-                column,
-                quoted: true,
-                negated,
-            });
+            if phrase.chars().any(char::is_alphanumeric) {
+                lexemes.push(Lexeme {
+                    text: phrase,
+                    column,
+                    quoted: true,
+                    negated,
+                });
+            }
             at = close + 1;
             continue;
         }
@@ -472,7 +481,15 @@ mod tests {
         );
         assert_eq!(words("CNIL [FR]"), vec![word("CNIL"), word("[FR]")]);
         assert_eq!(words("+required"), vec![word("required")]);
-        assert!(parse(" - ( ) ").unwrap().is_empty());
+        assert_eq!(parse(" - ( ) "), Err(QueryError::NoWords));
+        assert_eq!(parse("\"--\" \"?\""), Err(QueryError::NoWords));
+        assert_eq!(
+            parse("\"--\" -akira"),
+            Ok(ParsedQuery {
+                clauses: vec![Clause::Not(Box::new(word("akira")))]
+            })
+        );
+        assert!(parse(" \t").unwrap().is_empty());
     }
 
     #[test]
