@@ -26,6 +26,13 @@ pub enum RegistryError {
         /// What is wrong.
         message: String,
     },
+    /// A registry with no entity offered to re-tag an index: it would unlink every
+    /// stored item from every registered entity.
+    #[error("{path} defines no entity: re-tagging with it would unlink every item from its entities; fix the file, or build an index without entities with `dossier index`")]
+    Empty {
+        /// The registry file.
+        path: String,
+    },
     /// The registry parses but contradicts itself.
     #[error("{path}:{line}: entity `{key}`: {message}")]
     Invalid {
@@ -129,6 +136,19 @@ impl Registry {
             source,
         })?;
         Registry::parse(&path.display().to_string(), &text)
+    }
+
+    /// Loads a registry that is to replace the one an index was tagged with: as
+    /// [`Registry::load`], but one with no entity is refused (an empty file, or a
+    /// truncated copy, would otherwise strip every link in one `retag`).
+    pub fn load_replacement(path: &Path) -> Result<Registry, RegistryError> {
+        let registry = Registry::load(path)?;
+        if registry.is_empty() {
+            return Err(RegistryError::Empty {
+                path: path.display().to_string(),
+            });
+        }
+        Ok(registry)
     }
 
     /// Parses and validates registry text; `path` names it in errors.

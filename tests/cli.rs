@@ -664,6 +664,46 @@ fn retag_records_the_registry_it_tagged_with() {
     );
 }
 
+/// An empty registry file would strip every entity link from the index in one
+/// `retag`: it is refused, naming the file, and the links stay.
+#[test]
+fn retag_refuses_a_registry_without_entities() {
+    let (dir, index) = built_index();
+    let empty = dir.path().join("empty-registry.yaml");
+    std::fs::write(&empty, "").unwrap();
+    let index_arg = index.to_str().unwrap();
+
+    let output = dossier(
+        &[
+            "retag",
+            "--index",
+            index_arg,
+            "--registry",
+            empty.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{} defines no entity: re-tagging with it would unlink every item",
+            empty.display()
+        )),
+        "{stderr}"
+    );
+
+    let linked = dossier(
+        &["search", "--entity", "actor:qilin", "--index", index_arg],
+        None,
+    );
+    assert!(
+        text(&linked.stdout).starts_with("11 hits, newest first"),
+        "{}",
+        text(&linked.stdout)
+    );
+}
+
 #[test]
 fn a_brief_that_is_a_link_to_nothing_stops_a_rebuild() {
     let (dir, index) = built_index();

@@ -1234,6 +1234,16 @@ async fn registry_reload_retags(partial: &Partial) {
         .unwrap()
         .contains("stays in use"));
     assert_eq!(entity(state, key).await["coverage"]["items"], 2);
+
+    // So is one that defines no entity: it would unlink every item.
+    std::fs::write(&registry_path, "schema: 1\nentities: []\n").unwrap();
+    let empty = reload(state, "/api/registry/reload", &auth).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("defines no entity: re-tagging with it would unlink every item"));
+    assert_eq!(entity(state, key).await["coverage"]["items"], 2);
 }
 
 /// A page lists the first hundred co-occurring entities and counts them all: an

@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{load_registry, settings, Common};
+use super::{linked, load_registry, settings, Common};
 use dossier::corpus::{self, SourceFile};
 use dossier::index::writer::{self, Linker, Summary, WriteOptions};
 use dossier::index::{DossierIndex, Manifest};
+use dossier::registry::Registry;
 use dossier::settings::Settings;
 
 pub(super) fn index(settings: Settings) -> Result<()> {
@@ -100,7 +101,8 @@ pub(super) fn add(settings: Settings, paths: &[PathBuf]) -> Result<()> {
 pub(super) fn retag(settings: Settings) -> Result<()> {
     let index = DossierIndex::open(&settings.index)?;
     let registry_path = settings.registry_for(Some(&index));
-    let (registry, tagger) = load_registry(&registry_path)?;
+    let registry = Registry::load_replacement(&registry_path)?;
+    let (registry, tagger) = linked(&registry_path, registry);
     let summary = writer::retag(
         &index,
         &Linker {

@@ -296,12 +296,16 @@ pub(crate) fn settings(common: &Common, corpus: Option<PathBuf>) -> Result<Setti
 }
 
 pub(crate) fn load_registry(path: &Path) -> Result<(Registry, Tagger)> {
-    let registry = Registry::load(path)?;
+    Ok(linked(path, Registry::load(path)?))
+}
+
+/// A loaded registry with its tagger, its warnings logged.
+pub(crate) fn linked(path: &Path, registry: Registry) -> (Registry, Tagger) {
     for warning in &registry.warnings {
         tracing::warn!(registry = %path.display(), "{warning}");
     }
     let tagger = Tagger::new(&registry);
-    Ok((registry, tagger))
+    (registry, tagger)
 }
 mod entity;
 mod ingest;

@@ -202,7 +202,7 @@ pub(crate) async fn reload_registry(
     let path = state.inner.registry_path.clone();
     let (linked, summary) = state
         .blocking(move |index, _| {
-            let registry = Registry::load(&path)?;
+            let registry = Registry::load_replacement(&path)?;
             let linked = Linked::new(registry);
             let linker = Linker {
                 registry: &linked.registry,
