@@ -82,6 +82,44 @@ pub fn blocks(source: &str) -> Vec<Block> {
     blocks
 }
 
+/// The first top-level `#` heading of a document, as the brief parser finds its
+/// title: its 1-based line and its markdown source. A `# ` line inside a code fence
+/// is code, not a title.
+///
+/// Only the text up to the first line that opens with `# ` is parsed when that
+/// line is the title, as in every real brief; otherwise the whole document is.
+pub fn first_title(source: &str) -> Option<(usize, &str)> {
+    let candidate = std::iter::once(0)
+        .chain(source.match_indices('\n').map(|(at, _)| at + 1))
+        .find(|&start| source[start..].starts_with("# "));
+    let prefix = candidate.map_or("", |start| {
+        let end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |at| start + at + 1);
+        &source[..end]
+    });
+    title_in(prefix).or_else(|| title_in(source))
+}
+
+fn title_in(source: &str) -> Option<(usize, &str)> {
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) if depth == 0 => {
+                let line = source[..range.start].matches('\n').count() + 1;
+                return Some((line, &source[range]));
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn heading_level(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -339,6 +377,23 @@ mod tests {
         assert_eq!(rendered.sources.len(), 1);
         assert_eq!(rendered.sources[0].label, "CERT-EU, 2026-04-30");
         assert_eq!(rendered.sources[0].host, "cert.europa.eu");
+    }
+
+    #[test]
+    fn the_title_is_the_first_heading_outside_code() {
+        assert_eq!(first_title("# T\n\ntext\n"), Some((1, "# T\n")));
+        let fenced = "```\n# not a title\n```\n\n# CTI Daily Brief — 2026-06-10\n";
+        assert_eq!(
+            first_title(fenced),
+            Some((5, "# CTI Daily Brief — 2026-06-10\n"))
+        );
+        assert_eq!(first_title("~~~\n# code to the end\n"), None);
+        assert_eq!(first_title("> # quoted\n\n## section\n"), None);
+        assert_eq!(
+            first_title("Setext\n======\n"),
+            Some((1, "Setext\n======\n"))
+        );
+        assert_eq!(first_title(""), None);
     }
 
     #[test]

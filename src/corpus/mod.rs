@@ -257,11 +257,7 @@ fn check_brief_title(path: &str, id: &BriefId, text: &str) -> Result<(), CorpusE
         line,
         message,
     };
-    let Some((at, title)) = text
-        .lines()
-        .enumerate()
-        .find_map(|(at, line)| Some((at, line.strip_prefix("# ")?)))
-    else {
+    let Some((line, title)) = markdown::first_title(text) else {
         return Err(syntax(
             1,
             "a brief has a `# ` title line and this file has none (is it empty?); \
@@ -269,9 +265,9 @@ fn check_brief_title(path: &str, id: &BriefId, text: &str) -> Result<(), CorpusE
                 .to_string(),
         ));
     };
-    match BriefId::from_title(title) {
+    match BriefId::from_title(&brief::heading_text(title)) {
         Some(titled) if titled.id != id.id => Err(syntax(
-            at + 1,
+            line,
             format!(
                 "the title names brief {}, the path brief {}; rename the file or fix the \
                  title; nothing was changed",
@@ -569,6 +565,21 @@ mod tests {
         )
         .is_ok());
         assert!(SourceFile::new("briefs/2026-11-24.md", b"# Daily notes\n".to_vec()).is_ok());
+
+        // A `# ` line in a code fence is code: the title is the heading after it,
+        // and a brief with no other has none.
+        let fenced = "```\n# CTI Daily Brief \u{2014} 2026-01-01\n```\n\n";
+        assert!(SourceFile::new(
+            "briefs/2026-11-24.md",
+            format!("{fenced}# CTI Daily Brief \u{2014} 2026-11-24\n").into_bytes()
+        )
+        .is_ok());
+        let untitled = SourceFile::new("briefs/2026-01-01.md", fenced.as_bytes().to_vec());
+        assert_eq!(
+            untitled.unwrap_err().to_string(),
+            "briefs/2026-01-01.md:1: a brief has a `# ` title line and this file has none \
+             (is it empty?); nothing was changed"
+        );
         for impossible in [
             "briefs/1969-12-31.md",
             "briefs/2026-02-30.md",

@@ -19,7 +19,8 @@ use serde::Serialize;
 use super::error::AppError;
 use super::params::Params;
 use super::{AppState, Linked};
-use crate::corpus::brief::BriefId;
+use crate::corpus::brief::{heading_text, BriefId};
+use crate::corpus::markdown;
 use crate::corpus::section::BriefKind;
 use crate::corpus::slug::slugify;
 use crate::corpus::SourceFile;
@@ -164,11 +165,8 @@ fn infer_path(text: &str) -> Result<String, AppError> {
         }
         return Ok(format!("entries/{date}/{slug}.md"));
     }
-    let title = text
-        .lines()
-        .find_map(|line| line.strip_prefix("# "))
-        .ok_or_else(unknown)?;
-    let brief = BriefId::from_title(title).ok_or_else(unknown)?;
+    let (_, title) = markdown::first_title(text).ok_or_else(unknown)?;
+    let brief = BriefId::from_title(&heading_text(title)).ok_or_else(unknown)?;
     Ok(match brief.kind {
         BriefKind::Daily => format!("briefs/{}.md", brief.id),
         BriefKind::Weekly => format!("briefs/weekly/{}.md", brief.id),
@@ -276,5 +274,7 @@ mod tests {
             infer_path("no title here"),
             Err(AppError::BadRequest(_))
         ));
+        let fenced = "```\n# CTI Daily Brief — 2026-01-01\n```\n\n# CTI Daily Brief — 2026-06-10\n";
+        assert_eq!(infer_path(fenced).unwrap(), "briefs/2026-06-10.md");
     }
 }
