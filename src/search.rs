@@ -217,6 +217,18 @@ pub fn validate(request: &SearchRequest) -> Result<(), SearchError> {
             message: format!("unknown section `{unknown}`; valid: {}", valid.join(", ")),
         });
     }
+    if let Some(unnamed) = request
+        .hosts
+        .iter()
+        .find(|host| host_filter(host).is_none())
+    {
+        return Err(SearchError::Parameter {
+            parameter: "host",
+            message: format!(
+                "`{unnamed}` is not a host name; give one such as www.socradar.io, or a URL"
+            ),
+        });
+    }
     // A well-formed key the registry lacks still filters: unregistered keys of
     // entry files and CVE ids are linked too. A malformed one links nothing.
     if let Some(malformed) = request.entities.iter().find(|key| {
@@ -366,7 +378,7 @@ fn filtered_query(
         let hosts: Vec<String> = request
             .hosts
             .iter()
-            .map(|host| normalize_host(host))
+            .filter_map(|host| host_filter(host))
             .collect();
         parts.push(filter(query::facet_any(fields.host, facet::HOST, &hosts)));
     }
@@ -406,11 +418,18 @@ pub fn canonical_key(key: &str, registry: Option<&Registry>) -> String {
         .to_string()
 }
 
-fn normalize_host(host: &str) -> String {
-    let host = host.trim().to_ascii_lowercase();
-    host.strip_prefix("www.")
-        .map(str::to_string)
-        .unwrap_or(host)
+/// The cited host a `host` filter names: a host name (`www.` and case ignored) or
+/// the host of a pasted URL, read as cited URLs are at ingest. `None` for what
+/// names no host (`""`, `.com`, `a..b`).
+fn host_filter(value: &str) -> Option<String> {
+    let value = value.trim();
+    let url = if value.contains("://") {
+        value.to_string()
+    } else {
+        format!("https://{value}/")
+    };
+    crate::corpus::markdown::host_of(&url)
+        .filter(|host| host.split('.').all(|label| !label.is_empty()))
 }
 
 type Page = Vec<(f32, DocAddress)>;

@@ -708,6 +708,7 @@ async fn user_errors_are_4xx_json() {
         ("/api/search?q=%22unbalanced", 400),
         ("/api/search?q=APT42+OR", 400),
         ("/api/search?q=%21%21%21", 400),
+        ("/api/search?host=a..b", 400),
         ("/api/search?q=APT42&limit=1000000000", 400),
         ("/api/search?q=APT42&limit=0", 400),
         ("/api/search?q=APT42&limit=ten", 400),

@@ -214,6 +214,20 @@ fn filters_by_section_date_entity_and_host() {
     });
     assert!(ids(&cited)
         .contains(&"2026-07-03/fortibleed-fortigate-credential-harvesting-linked-to-inc-ran"));
+    assert_eq!(cited.total, 3);
+    // A pasted URL, or a host in another case or without `www.`, filters alike.
+    for host in [
+        "https://socradar.io/blog/fortibleed",
+        "SOCRADAR.IO",
+        "socradar.io/blog",
+    ] {
+        let same = run(SearchRequest {
+            hosts: vec![host.into()],
+            limit: 10,
+            ..SearchRequest::default()
+        });
+        assert_eq!(ids(&same), ids(&cited), "{host}");
+    }
 }
 
 #[test]
@@ -349,6 +363,19 @@ fn facet_counts_agree_with_the_matching_items() {
 #[test]
 fn bad_requests_name_the_parameter() {
     let error = |request: SearchRequest| search(common::index(), None, &request).unwrap_err();
+    for host in ["", ".com", "a..b", "ftp://socradar.io"] {
+        let unnamed = error(SearchRequest {
+            hosts: vec![host.into()],
+            limit: 10,
+            ..SearchRequest::default()
+        });
+        assert_eq!(
+            unnamed.to_string(),
+            format!(
+                "host: `{host}` is not a host name; give one such as www.socradar.io, or a URL"
+            )
+        );
+    }
     let bad_date = error(SearchRequest {
         from: Some("2026-13-45".into()),
         limit: 10,

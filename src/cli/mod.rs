@@ -160,7 +160,8 @@ pub(crate) struct SearchArgs {
     /// Only this section (repeatable).
     #[arg(long)]
     pub(crate) section: Vec<String>,
-    /// Only items citing this host (repeatable).
+    /// Only items citing this host (repeatable): a host name, `www.` and case
+    /// ignored, or a URL to take the host of.
     #[arg(long)]
     pub(crate) host: Vec<String>,
     /// Only items linked to this entity key (repeatable).
