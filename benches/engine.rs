@@ -32,7 +32,7 @@ fn parse_brief(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse");
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("brief 2026-06-22", |b| {
-        b.iter(|| corpus::brief::parse(path, &id, black_box(&text)))
+        b.iter(|| corpus::brief::parse(path, &id, black_box(&text)).unwrap())
     });
     group.finish();
 }

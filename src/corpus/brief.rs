@@ -6,10 +6,10 @@
 //! paragraphs separated by `---`, and `> **UPDATE (originally …):** **Title.**`
 //! block quotes. Everything that is not an item is kept as brief-level text.
 
-use crate::corpus::footer;
 use crate::corpus::markdown::{self, Block, BlockKind};
 use crate::corpus::section::{self, BriefKind, Role, SectionMap};
 use crate::corpus::slug::{self, CleanTitle};
+use crate::corpus::{footer, CorpusError};
 use crate::item::{BriefRef, Footer, Item, ItemKind, Level, Source};
 
 /// The items of one brief plus its brief-level text.
@@ -91,7 +91,10 @@ fn format_date(date: time::Date) -> String {
 }
 
 /// Parses a brief. `path` is the corpus-relative path, kept on every item.
-pub fn parse(path: &str, brief: &BriefId, source: &str) -> ParsedBrief {
+///
+/// An item heading without a word (`### `, `### **  **`) is refused with its line:
+/// results and pages would list an item with nothing to click.
+pub fn parse(path: &str, brief: &BriefId, source: &str) -> Result<ParsedBrief, CorpusError> {
     let mut parser = BriefParser::new(path, brief, source);
     let blocks = markdown::blocks(source);
     let mut sections: Vec<(Option<&Block>, Vec<&Block>)> = vec![(None, Vec::new())];
@@ -130,6 +133,8 @@ struct BriefParser<'a> {
     slugs: slug::Slugs,
     brief_text: Vec<String>,
     brief_sources: Vec<Source>,
+    /// The line of the first item heading with no word in it.
+    untitled: Option<usize>,
 }
 
 /// An item being collected: its heading and the markdown of its blocks.
@@ -154,6 +159,7 @@ impl<'a> BriefParser<'a> {
             slugs: slug::Slugs::default(),
             brief_text: Vec::new(),
             brief_sources: Vec::new(),
+            untitled: None,
         }
     }
 
@@ -324,6 +330,10 @@ impl<'a> BriefParser<'a> {
     }
 
     fn push(&mut self, draft: Draft) {
+        if !draft.title.title.chars().any(char::is_alphanumeric) {
+            self.untitled.get_or_insert(draft.line);
+            return;
+        }
         let content = Content::collect(&draft.parts);
         if content.body_markdown.trim().is_empty() && !draft.keep_if_empty {
             self.brief_text.push(draft.title.title);
@@ -385,7 +395,16 @@ impl<'a> BriefParser<'a> {
         }
     }
 
-    fn finish(self) -> ParsedBrief {
+    fn finish(self) -> Result<ParsedBrief, CorpusError> {
+        if let Some(line) = self.untitled {
+            return Err(CorpusError::Syntax {
+                path: self.path.to_string(),
+                line,
+                message: "this item heading has no title; write one, or remove the line; \
+                          nothing was changed"
+                    .to_string(),
+            });
+        }
         let title = self.title.unwrap_or_else(|| self.brief.id.clone());
         let brief_ref = BriefRef {
             id: self.brief.id.clone(),
@@ -423,13 +442,13 @@ impl<'a> BriefParser<'a> {
             line: 1,
             migrated_from: None,
         };
-        ParsedBrief {
+        Ok(ParsedBrief {
             id: self.brief.id.clone(),
             title,
             metadata: self.metadata,
             items,
             brief_text,
-        }
+        })
     }
 }
 
@@ -616,7 +635,24 @@ mod tests {
     use super::*;
 
     fn brief(id: &str, text: &str) -> ParsedBrief {
-        parse("briefs/test.md", &BriefId::parse(id).unwrap(), text)
+        parse("briefs/test.md", &BriefId::parse(id).unwrap(), text).unwrap()
+    }
+
+    #[test]
+    fn an_item_heading_without_a_word_is_refused_with_its_line() {
+        let id = BriefId::parse("2026-06-11").unwrap();
+        for heading in ["### ", "### **  **", "### \u{2014}"] {
+            let text = format!(
+                "# CTI Daily Brief \u{2014} 2026-06-11\n\n## Active Threats\n\n### Named\n\nbody\n\n{heading}\n\nmore\n"
+            );
+            let error = parse("briefs/2026-06-11.md", &id, &text).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                "briefs/2026-06-11.md:9: this item heading has no title; write one, or remove \
+                 the line; nothing was changed",
+                "{heading}"
+            );
+        }
     }
 
     #[test]

@@ -141,13 +141,16 @@ fn split_front_matter<'a>(
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))
         .ok_or_else(|| missing("an entry file starts with a `---` front-matter line"))?;
-    let close = rest
-        .match_indices("\n---")
-        .map(|(at, _)| at)
-        .find(|&at| rest[at + 4..].starts_with(['\n', '\r']) || rest.len() == at + 4)
+    // The closing `---` may be the very next line: empty front matter.
+    let close = std::iter::once(0)
+        .chain(rest.match_indices('\n').map(|(at, _)| at + 1))
+        .find(|&start| {
+            let line = rest[start..].split('\n').next().unwrap_or_default();
+            line.trim_end_matches('\r') == "---"
+        })
         .ok_or_else(|| missing("the front matter is never closed by a `---` line"))?;
-    let front = &rest[..close + 1];
-    let body = rest[close + 4..].trim_start_matches(['\r', '\n']);
+    let front = &rest[..close];
+    let body = rest[close + 3..].trim_start_matches(['\r', '\n']);
     let body_line = text[..text.len() - body.len()].matches('\n').count() + 1;
     Ok((front, body, body_line))
 }
@@ -331,5 +334,18 @@ mod tests {
         )
         .unwrap_err();
         assert!(unclosed.to_string().contains("never closed"));
+        // Empty front matter is closed, not "never closed": the title falls back to
+        // the file's slug, the body starts on line 3.
+        let empty = parse(
+            "entries/2026-05-04/x.md",
+            "2026-05-04",
+            "x",
+            "---\n---\nBody.\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (empty.title.as_str(), empty.body.as_str(), empty.line),
+            ("x", "Body.", 3)
+        );
     }
 }

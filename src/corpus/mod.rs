@@ -453,7 +453,7 @@ pub fn parse_files<F: Borrow<SourceFile>>(files: &[F]) -> Result<Parsed, CorpusE
         let file: &SourceFile = file.borrow();
         match &file.origin {
             Origin::Brief(id) => {
-                let brief = brief::parse(&file.path, id, &file.text);
+                let brief = brief::parse(&file.path, id, &file.text)?;
                 parsed.briefs += 1;
                 parsed.items.push(brief.brief_text);
                 brief_items.extend(brief.items);
