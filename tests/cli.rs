@@ -381,7 +381,7 @@ fn add_is_idempotent_and_replaces_changed_files() {
     let output = add(&index);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(
-        text(&output.stdout).starts_with("added 1 briefs, 0 entries: 6 items"),
+        text(&output.stdout).starts_with("added 1 brief, 0 entries: 6 items"),
         "{}",
         text(&output.stdout)
     );

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{linked, load_registry, settings, Common};
+use super::{counted, linked, load_registry, settings, Common};
 use dossier::corpus::{self, SourceFile};
 use dossier::index::writer::{self, Linker, Summary, WriteOptions};
 use dossier::index::{DossierIndex, Manifest};
@@ -64,13 +64,20 @@ fn summary_line(verb: &str, summary: &Summary, index: &Path) -> String {
     let unregistered = match summary.unregistered.len() {
         0 => String::new(),
         n => format!(
-            ", {n} unregistered keys ({})",
+            ", {} ({})",
+            counted(n, "unregistered key"),
             summary.unregistered.join(", ")
         ),
     };
     format!(
-        "{verb} {} briefs, {} entries: {} items, {} entities, {} tagged mentions{unregistered} in {:.2} s -> {}",
-        summary.briefs, summary.entries, summary.items, summary.entities, summary.mentions, summary.seconds, index.display()
+        "{verb} {}, {}: {}, {}, {}{unregistered} in {:.2} s -> {}",
+        counted(summary.briefs, "brief"),
+        counted(summary.entries, "entry"),
+        counted(summary.items, "item"),
+        counted(summary.entities, "entity"),
+        counted(summary.mentions, "tagged mention"),
+        summary.seconds,
+        index.display()
     )
 }
 
