@@ -232,10 +232,31 @@ def query_xapian(path, qpath, runs):
 
 # ---------------------------------------------------------------- tagging
 
-CVE = re.compile(r"(?<!\w)[Cc][Vv][Ee]-(\d{4})-\d{4,}(?!\w)")
-# More ids of the same year listed after the first: `CVE-2026-29201/29202`,
-# `CVE-2026-5786 / 5788`, but not a date or a version (`/ 2026-05-10`, `/ 2026.1`).
-LISTED = re.compile(r" ?/ ?(\d{4,})(?!\w|-|\.\d)")
+CVE = re.compile(r"(?<!\w)[Cc][Vv][Ee]-(\d{4})-(\d{4,})(?!\w)")
+# More ids of the same year listed after the first, as dossier reads them
+# (src/tagger/cve.rs): `/29202`, ` / 5788`, `/-49201`, `/27` for 23927 after 23926.
+SEPARATOR = re.compile(r" ?/ ?-?")
+DIGITS = re.compile(r"[0-9]*")
+
+
+def sequence_number(previous, written):
+    if 1 <= len(written) <= 3 and len(written) < len(previous):
+        number = previous[:len(previous) - len(written)] + written
+        if number <= previous:
+            return None
+    elif 4 <= len(written) <= 7:
+        number = written
+    else:
+        return None
+    year = len(number) == 4 and "1990" <= number < "2100"
+    zeros = set(number) == {"0"}
+    padded = len(number) > 4 and number.startswith("0")
+    return None if year or zeros or padded else number
+
+
+def goes_on(text, end):
+    following = text[end:end + 2]
+    return following[:1] == "-" or (following[:1] in (".", ":") and following[1:2].isdigit())
 
 
 def cve_mentions(text):
@@ -243,10 +264,19 @@ def cve_mentions(text):
     found = []
     for match in CVE.finditer(text):
         found.append((match.start(), match.end(), match.group().upper()))
-        at = match.end()
-        while listed := LISTED.match(text, at):
-            found.append((listed.start(1), listed.end(1), f"CVE-{match.group(1)}-{listed.group(1)}"))
-            at = listed.end()
+        previous, at, listed = match.group(2), match.end(), []
+        while separator := SEPARATOR.match(text, at):
+            first = separator.end()
+            last = DIGITS.match(text, first).end()
+            number = sequence_number(previous, text[first:last])
+            glued = last < len(text) and is_word(text[last])
+            if number is None or glued or goes_on(text, last):
+                if listed and text[at] == "/":
+                    listed.pop()
+                break
+            listed.append((first, last, f"CVE-{match.group(1)}-{number}"))
+            previous, at = number, last
+        found += listed
     return found
 
 

@@ -19,6 +19,7 @@ use crate::item::{Item, Mention};
 use crate::registry::Registry;
 use scan::Labels;
 
+mod cve;
 mod scan;
 
 /// Labels this short or shorter are never matched.
@@ -240,7 +241,7 @@ impl Tagger {
         let folded = Folded::new(text);
         let boundaries = Boundaries::new(text);
         let mut candidates = self.label_candidates(text, &folded, &boundaries);
-        candidates.extend(cve_candidates(text, &boundaries));
+        candidates.extend(cve::candidates(text, &boundaries));
         if self.longest_match {
             select(candidates, text)
         } else {
@@ -343,103 +344,6 @@ fn mentions_of(candidate: Candidate, text: &str) -> impl Iterator<Item = Mention
 fn starts_sentence(text: &str, offset: usize) -> bool {
     let before = text[..offset].trim_end_matches([' ', '\t', '*', '"', '\u{201C}', '(', '[']);
     before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n', '\u{2014}', '|'])
-}
-
-/// CVE ids: `CVE-YYYY-NNNN…` in any case, on word boundaries; the key is upper-case.
-/// Briefs shorten a list of one year's ids to `CVE-2026-29201/29202/29203` or
-/// `CVE-2026-5786 / 5788 / 7821`: each number after a slash is an id of its own,
-/// its mention the number alone.
-fn cve_candidates(text: &str, boundaries: &Boundaries) -> Vec<Candidate> {
-    let bytes = text.as_bytes();
-    let mut candidates = Vec::new();
-    let mut from = 0;
-    while let Some(at) = find_ascii_ci(&bytes[from..], b"cve-").map(|at| at + from) {
-        from = at + 4;
-        let year = digits(bytes, at + 4);
-        if year != 4 || bytes.get(at + 8) != Some(&b'-') {
-            continue;
-        }
-        let number = digits(bytes, at + 9);
-        let end = at + 9 + number;
-        if number < 4 || !boundaries.is_start(at) || !boundaries.is_end(text, end) {
-            continue;
-        }
-        candidates.push(Candidate {
-            start: at,
-            end,
-            keys: vec![text[at..end].to_ascii_uppercase()],
-        });
-        candidates.extend(listed_after(text, boundaries, at, end));
-    }
-    candidates
-}
-
-/// The numbers that follow the id at `start..end` as `/NNNN` or ` / NNNN`, with
-/// keys of the id's year. The list stops at the first number too short, glued to a
-/// word, or going on as a date or a version (`/ 2026-05-10`, `/ 2026.1`).
-fn listed_after<'t>(
-    text: &'t str,
-    boundaries: &'t Boundaries,
-    start: usize,
-    end: usize,
-) -> impl Iterator<Item = Candidate> + 't {
-    let bytes = text.as_bytes();
-    let year = text[start..start + 9].to_ascii_uppercase();
-    let mut end = end;
-    std::iter::from_fn(move || {
-        let first = after_slash(bytes, end)?;
-        let number = digits(bytes, first);
-        let next = first + number;
-        let goes_on = match bytes.get(next..) {
-            Some([b'-', ..]) => true,
-            Some([b'.', digit, ..]) => digit.is_ascii_digit(),
-            _ => false,
-        };
-        if number < 4 || goes_on || !boundaries.is_end(text, next) {
-            return None;
-        }
-        let candidate = Candidate {
-            start: first,
-            end: next,
-            keys: vec![format!("{year}{}", &text[first..next])],
-        };
-        end = next;
-        Some(candidate)
-    })
-}
-
-/// Where the text after `at` resumes past a slash with at most one space on
-/// either side.
-fn after_slash(bytes: &[u8], at: usize) -> Option<usize> {
-    let slash = if bytes.get(at) == Some(&b' ') {
-        at + 1
-    } else {
-        at
-    };
-    if bytes.get(slash) != Some(&b'/') {
-        return None;
-    }
-    Some(if bytes.get(slash + 1) == Some(&b' ') {
-        slash + 2
-    } else {
-        slash + 1
-    })
-}
-
-/// The first case-insensitive occurrence of an ASCII `needle` ending in a byte
-/// without case (`cve-`): found by its last byte, which is rarer in prose than any
-/// letter.
-fn find_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    let (&last, head) = needle.split_last()?;
-    memchr::memchr_iter(last, haystack)
-        .filter_map(|end| end.checked_sub(head.len()))
-        .find(|&at| haystack[at..at + head.len()].eq_ignore_ascii_case(head))
-}
-
-fn digits(bytes: &[u8], from: usize) -> usize {
-    bytes.get(from..).map_or(0, |rest| {
-        rest.iter().take_while(|b| b.is_ascii_digit()).count()
-    })
 }
 
 /// Text folded to lower case for the automaton, with a map from folded byte

@@ -100,6 +100,20 @@ fn a_cve_listed_after_a_slash_links_its_item() {
         ]
     );
 
+    // The brief of 2026-05-07 lists Zabbix's `CVE-2026-23926/27/28`.
+    let shortened = run(SearchRequest {
+        entities: vec!["CVE-2026-23928".into()],
+        limit: 10,
+        ..SearchRequest::default()
+    });
+    assert_eq!(
+        ids(&shortened),
+        [
+            "2026-05-07/cve-2026-23926-cve-2026-23927-cve-2026-23928-zabbix-xss-and",
+            "2026-05-07/trending-vulnerabilities"
+        ]
+    );
+
     // W19's public-sector pattern writes only `CVE-2026-1281/1340`.
     let spaced = run(SearchRequest {
         entities: vec!["CVE-2026-1340".into()],

@@ -208,12 +208,40 @@ fn cve_ids() {
                 ],
             },
             Row {
-                name: "a list stops at a short or glued number",
-                text: "cve-2026-4670/5174/12 and CVE-2026-1281/1340x",
+                name: "the W24 and 2026-05-07 briefs' shorter lists",
+                text: "CVE-2026-10520 / -10523, CVE-2026-49200/-49201) and CVE-2026-23926/27/28",
                 expected: &[
-                    ("CVE-2026-4670", "cve-2026-4670"),
-                    ("CVE-2026-5174", "5174"),
+                    ("CVE-2026-10520", "CVE-2026-10520"),
+                    ("CVE-2026-10523", "10523"),
+                    ("CVE-2026-49200", "CVE-2026-49200"),
+                    ("CVE-2026-49201", "49201"),
+                    ("CVE-2026-23926", "CVE-2026-23926"),
+                    ("CVE-2026-23927", "27"),
+                    ("CVE-2026-23928", "28"),
+                ],
+            },
+            Row {
+                name: "a list stops at a number glued to a word, and drops one glued to a slash that lists nothing",
+                text: "CVE-2026-1281/1340x and cve-2026-4670/5174/12 and CVE-2026-1340 / 8080/tcp",
+                expected: &[
                     ("CVE-2026-1281", "CVE-2026-1281"),
+                    ("CVE-2026-4670", "cve-2026-4670"),
+                    ("CVE-2026-1340", "CVE-2026-1340"),
+                ],
+            },
+            Row {
+                name: "years, dates, times, long and padded numbers after a slash are no ids",
+                text: "CVE-2025-1234 / 2026 patch; CVE-2026-1340 / 2026/05/10; CVE-2026-1341/1990s; \
+                       CVE-2026-1342 / 20260510; CVE-2026-1343/01234; CVE-2026-1344/0000; \
+                       CVE-2026-1345 / 4300:12",
+                expected: &[
+                    ("CVE-2025-1234", "CVE-2025-1234"),
+                    ("CVE-2026-1340", "CVE-2026-1340"),
+                    ("CVE-2026-1341", "CVE-2026-1341"),
+                    ("CVE-2026-1342", "CVE-2026-1342"),
+                    ("CVE-2026-1343", "CVE-2026-1343"),
+                    ("CVE-2026-1344", "CVE-2026-1344"),
+                    ("CVE-2026-1345", "CVE-2026-1345"),
                 ],
             },
             Row {
@@ -451,9 +479,10 @@ fn dfa_and_nfa_tag_alike() {
         }
     }
     assert_eq!(briefs, 7);
-    // 625 names and ids, and the 20 numbers listed after a slash, from
-    // `CVE-2026-4670/5174` to `CVE-2026-44128 / 44125 / 44126 / 44127 / 44129 / 7864`.
-    assert_eq!(mentions, 645);
+    // 625 names and ids, and the 26 numbers listed after a slash, from
+    // `CVE-2026-4670/5174` to `CVE-2026-44128 / 44125 / 44126 / 44127 / 44129 / 7864`
+    // and `CVE-2026-23926/27/28` (three times).
+    assert_eq!(mentions, 651);
 }
 
 /// Deciding a boundary from the stretch between whitespace around it gives what
