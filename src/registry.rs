@@ -26,9 +26,9 @@ pub enum RegistryError {
         /// What is wrong.
         message: String,
     },
-    /// A registry with no entity offered to re-tag an index: it would unlink every
-    /// stored item from every registered entity.
-    #[error("{path} defines no entity: re-tagging with it would unlink every item from its entities; fix the file, or build an index without entities with `dossier index`")]
+    /// A registry with no entity offered to tag an index whose items link
+    /// registered entities: it would unlink them, all at once or one add at a time.
+    #[error("{path} defines no entity: tagging with it would unlink items from the entities they link; fix the file, or build an index without entities with `dossier index`")]
     Empty {
         /// The registry file.
         path: String,

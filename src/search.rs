@@ -418,9 +418,9 @@ pub fn canonical_key(key: &str, registry: Option<&Registry>) -> String {
         .to_string()
 }
 
-/// The cited host a `host` filter names: a host name (`www.` and case ignored) or
-/// the host of a pasted URL, read as cited URLs are at ingest. `None` for what
-/// names no host (`""`, `.com`, `a..b`).
+/// The cited host a `host` filter names: a host name (`www.` and case ignored, a
+/// final dot allowed) or the host of a pasted URL, read as cited URLs are at
+/// ingest. `None` for what names no host (`""`, `.com`, `a..b`, `a,b`, `*.a`).
 fn host_filter(value: &str) -> Option<String> {
     let value = value.trim();
     let url = if value.contains("://") {
@@ -428,8 +428,12 @@ fn host_filter(value: &str) -> Option<String> {
     } else {
         format!("https://{value}/")
     };
-    crate::corpus::markdown::host_of(&url)
-        .filter(|host| host.split('.').all(|label| !label.is_empty()))
+    let host = crate::corpus::markdown::host_of(&url)?;
+    let host = host.strip_suffix('.').unwrap_or(&host);
+    let spelled = host
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || b"-.:[]".contains(&byte));
+    (spelled && host.split('.').all(|label| !label.is_empty())).then(|| host.to_string())
 }
 
 type Page = Vec<(f32, DocAddress)>;

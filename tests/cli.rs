@@ -665,9 +665,10 @@ fn retag_records_the_registry_it_tagged_with() {
 }
 
 /// An empty registry file would strip every entity link from the index in one
-/// `retag`: it is refused, naming the file, and the links stay.
+/// `retag`, or from a brief's items in one `add`: both refuse it, naming the file,
+/// and the links stay.
 #[test]
-fn retag_refuses_a_registry_without_entities() {
+fn retag_and_add_refuse_a_registry_without_entities() {
     let (dir, index) = built_index();
     let empty = dir.path().join("empty-registry.yaml");
     std::fs::write(&empty, "").unwrap();
@@ -687,10 +688,29 @@ fn retag_refuses_a_registry_without_entities() {
     let stderr = text(&output.stderr);
     assert!(
         stderr.contains(&format!(
-            "{} defines no entity: re-tagging with it would unlink every item",
+            "{} defines no entity: tagging with it would unlink items from the entities they link",
             empty.display()
         )),
         "{stderr}"
+    );
+
+    let brief = common::corpus_dir().join("briefs/2026-06-10.md");
+    let added = dossier(
+        &[
+            "add",
+            brief.to_str().unwrap(),
+            "--index",
+            index_arg,
+            "--registry",
+            empty.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(added.status.code(), Some(2), "{}", text(&added.stderr));
+    assert!(
+        text(&added.stderr).contains(&format!("{} defines no entity", empty.display())),
+        "{}",
+        text(&added.stderr)
     );
 
     let linked = dossier(
@@ -721,6 +741,43 @@ fn a_brief_that_is_a_link_to_nothing_stops_a_rebuild() {
         ),
         "{stderr}"
     );
+    assert_eq!(total(&index, ""), 230, "the previous index is kept");
+}
+
+/// A brief that fails to parse stops a rebuild after the index folder exists: an
+/// index it was building from nothing is removed, an existing one is kept.
+#[test]
+fn a_failed_build_leaves_no_empty_index_behind() {
+    let (dir, index) = built_index();
+    let corpus = copied_corpus(dir.path());
+    let brief = corpus.join("briefs/2026-06-10.md");
+    let heading = "### CVE-2026-47291 — Microsoft June Patch Tuesday";
+    let original = std::fs::read_to_string(&brief).unwrap();
+    assert_eq!(
+        original.lines().nth(56).unwrap().get(..heading.len()),
+        Some(heading)
+    );
+    let broken = original.replacen(
+        heading,
+        &format!("### \n\nA story without a title.\n\n{heading}"),
+        1,
+    );
+    std::fs::write(&brief, broken).unwrap();
+    let line = 57;
+
+    let new_index = dir.path().join("new-index");
+    let output = index_corpus(&corpus, &new_index);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "briefs/2026-06-10.md:{line}: this item heading has no title"
+        )),
+        "{stderr}"
+    );
+    assert!(!new_index.exists(), "the unfinished index is removed");
+
+    assert_eq!(index_corpus(&corpus, &index).status.code(), Some(2));
     assert_eq!(total(&index, ""), 230, "the previous index is kept");
 }
 

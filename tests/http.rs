@@ -1009,6 +1009,8 @@ struct Partial {
     dir: TempDir,
     state: AppState,
     open_state: AppState,
+    /// The same index served with a registry that defines no entity.
+    unregistered_state: AppState,
 }
 
 fn partial() -> Partial {
@@ -1024,11 +1026,18 @@ fn partial() -> Partial {
         registry_path.clone(),
         Some(TOKEN.into()),
     );
-    let open_state = AppState::new(index, registry, registry_path, None);
+    let open_state = AppState::new(index.clone(), registry, registry_path, None);
+    let unregistered_state = AppState::new(
+        index,
+        Registry::default(),
+        dir.path().join("empty-registry.yaml"),
+        Some(TOKEN.into()),
+    );
     Partial {
         dir,
         state,
         open_state,
+        unregistered_state,
     }
 }
 
@@ -1175,6 +1184,30 @@ async fn live_ingest_is_immediate_idempotent_and_serialised() {
     assert_eq!(all_ids(state).await, full_ids);
     assert_eq!(total(state, tchap).await, tchap_after);
 
+    // Served with a registry that defines no entity, an ingest would unlink the
+    // brief's items: it is refused and the links stay.
+    let qilin = entity(state, "actor:qilin").await["coverage"]["items"].clone();
+    let refused = ingest(
+        &partial.unregistered_state,
+        Some(TOKEN),
+        NEW_BRIEF,
+        original,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.json()["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("empty-registry.yaml defines no entity: tagging with it would unlink items from the entities they link; fix the file, or build an index without entities with `dossier index`"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        entity(state, "actor:qilin").await["coverage"]["items"],
+        qilin
+    );
+
     registry_reload_retags(&partial).await;
 }
 
@@ -1240,10 +1273,9 @@ async fn registry_reload_retags(partial: &Partial) {
     std::fs::write(&registry_path, "schema: 1\nentities: []\n").unwrap();
     let empty = reload(state, "/api/registry/reload", &auth).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(empty.json()["error"]
-        .as_str()
-        .unwrap()
-        .contains("defines no entity: re-tagging with it would unlink every item"));
+    assert!(empty.json()["error"].as_str().unwrap().contains(
+        "defines no entity: tagging with it would unlink items from the entities they link"
+    ));
     assert_eq!(entity(state, key).await["coverage"]["items"], 2);
 }
 

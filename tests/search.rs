@@ -234,6 +234,7 @@ fn filters_by_section_date_entity_and_host() {
         "https://socradar.io/blog/fortibleed",
         "SOCRADAR.IO",
         "socradar.io/blog",
+        "socradar.io.",
     ] {
         let same = run(SearchRequest {
             hosts: vec![host.into()],
@@ -377,7 +378,14 @@ fn facet_counts_agree_with_the_matching_items() {
 #[test]
 fn bad_requests_name_the_parameter() {
     let error = |request: SearchRequest| search(common::index(), None, &request).unwrap_err();
-    for host in ["", ".com", "a..b", "ftp://socradar.io"] {
+    for host in [
+        "",
+        ".com",
+        "a..b",
+        "ftp://socradar.io",
+        "socradar.io,thehackernews.com",
+        "*.socradar.io",
+    ] {
         let unnamed = error(SearchRequest {
             hosts: vec![host.into()],
             limit: 10,

@@ -7,9 +7,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{counted, linked, load_registry, settings, Common};
 use dossier::corpus::{self, SourceFile};
+use dossier::index::reader;
 use dossier::index::writer::{self, Linker, Summary, WriteOptions};
 use dossier::index::{DossierIndex, Manifest};
-use dossier::registry::Registry;
+use dossier::registry::{Registry, RegistryError};
 use dossier::settings::Settings;
 
 pub(super) fn index(settings: Settings) -> Result<()> {
@@ -19,6 +20,7 @@ pub(super) fn index(settings: Settings) -> Result<()> {
     let files = corpus::list(corpus_dir)?;
     let registry_path = settings.corpus_registry(corpus_dir);
     let (registry, tagger) = load_registry(&registry_path)?;
+    let fresh = is_new_folder(&settings.index);
     let index = DossierIndex::create_or_open(&settings.index)?;
 
     let bar = progress_bar(files.len() as u64);
@@ -27,15 +29,22 @@ pub(super) fn index(settings: Settings) -> Result<()> {
         progress: &progress,
         ..WriteOptions::default()
     };
-    let summary = writer::rebuild_listed(
-        &index,
-        files,
-        &Linker {
-            registry: &registry,
-            tagger: &tagger,
-        },
-        &options,
-    )?;
+    let linker = Linker {
+        registry: &registry,
+        tagger: &tagger,
+    };
+    let summary = match writer::rebuild_listed(&index, files, &linker, &options) {
+        Ok(summary) => summary,
+        Err(error) if fresh => {
+            // Left behind, the folder would open as an index of nothing.
+            drop(index);
+            if let Err(removal) = std::fs::remove_dir_all(&settings.index) {
+                tracing::warn!(index = %settings.index.display(), %removal, "could not remove the unfinished index");
+            }
+            return Err(error.into());
+        }
+        Err(error) => return Err(error.into()),
+    };
     bar.finish_and_clear();
 
     let manifest = Manifest {
@@ -46,6 +55,15 @@ pub(super) fn index(settings: Settings) -> Result<()> {
     tracing::info!(index = %settings.index.display(), items = summary.items, seconds = summary.seconds, "index built");
     println!("{}", summary_line("indexed", &summary, &settings.index));
     Ok(())
+}
+
+/// `true` when `dir` does not exist yet or is empty: an index this command may
+/// remove again if building it fails. Unreadable means not new.
+fn is_new_folder(dir: &Path) -> bool {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(error) => error.kind() == std::io::ErrorKind::NotFound,
+    }
 }
 
 fn canonical(path: &Path) -> Option<PathBuf> {
@@ -83,7 +101,14 @@ fn summary_line(verb: &str, summary: &Summary, index: &Path) -> String {
 
 pub(super) fn add(settings: Settings, paths: &[PathBuf]) -> Result<()> {
     let index = DossierIndex::open(&settings.index)?;
-    let (registry, tagger) = load_registry(&settings.registry_for(Some(&index)))?;
+    let registry_path = settings.registry_for(Some(&index));
+    let (registry, tagger) = load_registry(&registry_path)?;
+    if registry.is_empty() && reader::links_registered_entities(&index)? {
+        return Err(RegistryError::Empty {
+            path: registry_path.display().to_string(),
+        }
+        .into());
+    }
     let mut files = Vec::new();
     for path in paths {
         let relative =

@@ -24,8 +24,9 @@ use crate::corpus::markdown;
 use crate::corpus::section::BriefKind;
 use crate::corpus::slug::slugify;
 use crate::corpus::SourceFile;
+use crate::index::reader;
 use crate::index::writer::{self, Linker, Summary, WriteOptions};
-use crate::registry::Registry;
+use crate::registry::{Registry, RegistryError};
 
 /// Header naming an ingested file, as an alternative to `?path=`.
 pub(crate) const PATH_HEADER: &str = "x-dossier-path";
@@ -123,8 +124,15 @@ pub(crate) async fn ingest(
     let file = SourceFile::new(&path, bytes)?;
 
     let _writer = state.inner.writer.lock().await;
+    let registry_path = state.inner.registry_path.clone();
     let summary = state
         .blocking(move |index, linked| {
+            if linked.registry.is_empty() && reader::links_registered_entities(index)? {
+                let empty = RegistryError::Empty {
+                    path: registry_path.display().to_string(),
+                };
+                return Err(AppError::Unprocessable(empty.to_string()));
+            }
             let options = WriteOptions {
                 heap_size_bytes: INGEST_HEAP_BYTES,
                 ..WriteOptions::default()
@@ -144,6 +152,8 @@ pub(crate) async fn ingest(
 /// date (`discovered_at`) and slug (its `title`, as the site named entry files); a
 /// brief's `# ` title gives its id.
 fn infer_path(text: &str) -> Result<String, AppError> {
+    // A byte-order mark is an editor's habit, as `SourceFile` reads it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let unknown = || {
         AppError::BadRequest(
             "cannot tell what this file is; name it with ?path=briefs/YYYY-MM-DD.md, \
@@ -276,5 +286,14 @@ mod tests {
         ));
         let fenced = "```\n# CTI Daily Brief — 2026-01-01\n```\n\n# CTI Daily Brief — 2026-06-10\n";
         assert_eq!(infer_path(fenced).unwrap(), "briefs/2026-06-10.md");
+        let marked = format!("\u{feff}{entry}");
+        assert_eq!(
+            infer_path(&marked).unwrap(),
+            "entries/2026-05-08/amazon-ses-weaponised-kaspersky.md"
+        );
+        assert_eq!(
+            infer_path("\u{feff}# CTI Daily Brief — 2026-06-10\n").unwrap(),
+            "briefs/2026-06-10.md"
+        );
     }
 }

@@ -58,6 +58,11 @@ impl FacetValues {
         Ok(values)
     }
 
+    /// The leaves of the `facet`-th facet asked for, in order.
+    pub fn leaves(&self, facet: usize) -> &[String] {
+        &self.leaves[facet]
+    }
+
     /// Reads every segment's dictionary of each column.
     fn list(searcher: &Searcher, facets: &[&'static str]) -> tantivy::Result<FacetValues> {
         let mut columns: Vec<&'static str> = Vec::new();

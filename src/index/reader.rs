@@ -5,6 +5,8 @@ use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
+use super::facet_counts::FacetValues;
+use super::schema::facet;
 use super::{DossierIndex, IndexError};
 use crate::item::Item;
 
@@ -57,6 +59,19 @@ pub fn stored_files(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Whether some item links a registered entity (a key that is not a CVE id): what
+/// tagging with a registry without entities would take away. Read from the entity
+/// column's dictionaries, so a link whose items were all replaced may count until
+/// their segment is merged.
+pub fn links_registered_entities(index: &DossierIndex) -> Result<bool, IndexError> {
+    let values =
+        FacetValues::of(&index.searcher(), &[facet::ENTITY]).map_err(|error| index.error(error))?;
+    Ok(values
+        .leaves(0)
+        .iter()
+        .any(|key| crate::corpus::cve_id(key).is_none()))
 }
 
 /// The merge units of the documents whose id is `id`.
