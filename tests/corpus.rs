@@ -188,6 +188,40 @@ fn update_item_in_a_block_quote_with_its_footer() {
     assert!(update.entities.contains(&"actor:inc-ransom".to_string()));
 }
 
+/// The brief of 2026-06-10 heads the CRA story `### UPDATE:` and quotes
+/// "**UPDATE (originally covered 2026-W23 weekly):**" (lines 158–160); its entry
+/// file says `update_of: null`. The merged item stays an update of W23.
+#[test]
+fn an_update_stays_one_when_its_entry_says_nothing() {
+    let cra = item("2026-06-10/eu-cyber-resilience-act-reaches-its-first-hard-deadline-noti");
+    assert_eq!(cra.paths.len(), 2, "the entry and the brief");
+    assert_eq!(cra.section, "updates");
+    assert!(cra.update);
+    assert_eq!(cra.update_of.as_deref(), Some("2026-W23"));
+}
+
+/// W24's long-running stories open with `` `key: campaign:…` `` markers (lines 202,
+/// 208 and 214): the key links the item, as the originating site did, though the
+/// campaign's name is never written.
+#[test]
+fn a_key_marker_links_a_weekly_item() {
+    let velvet = item("2026-W24/velvet-ant-operation-highland-sygnia-documents-decade-long-l");
+    assert_eq!(
+        velvet.explicit_entities,
+        ["campaign:velvet-ant-operation-highland-2026"]
+    );
+    assert!(velvet
+        .entities
+        .contains(&"campaign:velvet-ant-operation-highland-2026".to_string()));
+    // `key: actor:VerdantBamboo` means the registry's lower-case key.
+    let verdant = item("2026-W24/verdantbamboo-unc5221-warp-panda-bsd-compiled-brickstorm-con");
+    assert_eq!(verdant.explicit_entities, ["actor:verdantbamboo"]);
+    let apt28 = item("2026-W24/apt28-gru-unit-26165-sekoia-documents-a-shift-to-llm-generat");
+    assert!(apt28
+        .entities
+        .contains(&"campaign:apt28-tradecraft-evolution-2026".to_string()));
+}
+
 #[test]
 fn footer_fields_of_a_later_item() {
     let drupal = item("2026-05-20/drupal-core-highly-critical-pre-patch-warning-unauthenticate");

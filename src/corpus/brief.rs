@@ -9,8 +9,9 @@
 use crate::corpus::markdown::{self, Block, BlockKind};
 use crate::corpus::section::{self, BriefKind, Role, SectionMap};
 use crate::corpus::slug::{self, CleanTitle};
-use crate::corpus::{footer, CorpusError};
+use crate::corpus::{self, footer, CorpusError};
 use crate::item::{BriefRef, Footer, Item, ItemKind, Level, Source};
+use crate::registry;
 
 /// The items of one brief plus its brief-level text.
 #[derive(Debug, Clone)]
@@ -367,7 +368,7 @@ impl<'a> BriefParser<'a> {
             markers: draft.title.markers,
             footer: content.footer,
             sources,
-            explicit_entities: Vec::new(),
+            explicit_entities: content.keys,
             mentions: Vec::new(),
             entities: Vec::new(),
             paths: vec![self.path.to_string()],
@@ -458,6 +459,8 @@ struct Content {
     footer: Footer,
     footer_sources: Vec<Source>,
     update: bool,
+    /// Keys of `` `key: type:slug` `` markers.
+    keys: Vec<String>,
 }
 
 impl Content {
@@ -467,6 +470,7 @@ impl Content {
             footer: Footer::default(),
             footer_sources: Vec::new(),
             update: false,
+            keys: Vec::new(),
         };
         for part in parts.iter().flat_map(|part| dequote(part)) {
             if footer::is_footer(&part) {
@@ -478,6 +482,7 @@ impl Content {
             if part.trim_start().starts_with("**UPDATE") {
                 content.update = true;
             }
+            content.keys.extend(marked_key(&part));
             if !content.body_markdown.is_empty() {
                 content.body_markdown.push_str("\n\n");
             }
@@ -485,6 +490,20 @@ impl Content {
         }
         content
     }
+}
+
+/// The entity key of a paragraph that opens with a `` `key: type:slug` `` marker,
+/// as weekly summaries tie a long-running story to its entity (the originating
+/// site linked items by such explicit keys). Keys are lower-case, CVE ids
+/// upper-case; a marker whose key is malformed is only text.
+fn marked_key(part: &str) -> Option<String> {
+    let rest = part.trim_start().strip_prefix("`key:")?;
+    let (key, _) = rest.split_once('`')?;
+    let key = key.trim();
+    corpus::cve_id(key).or_else(|| {
+        let key = key.to_lowercase();
+        registry::key_parts(&key).is_some().then_some(key)
+    })
 }
 
 fn merge_footer(into: &mut Footer, from: Footer) {
@@ -636,6 +655,21 @@ mod tests {
 
     fn brief(id: &str, text: &str) -> ParsedBrief {
         parse("briefs/test.md", &BriefId::parse(id).unwrap(), text).unwrap()
+    }
+
+    #[test]
+    fn key_markers_open_a_paragraph_and_hold_a_key() {
+        assert_eq!(
+            marked_key("`key: actor:VerdantBamboo`. The W23 weekly").as_deref(),
+            Some("actor:verdantbamboo")
+        );
+        assert_eq!(
+            marked_key("`key: cve-2026-1234`").as_deref(),
+            Some("CVE-2026-1234")
+        );
+        assert_eq!(marked_key("`key: not a key`. Text"), None);
+        assert_eq!(marked_key("See `key: actor:a` here"), None);
+        assert_eq!(marked_key("`key: actor:a"), None);
     }
 
     #[test]

@@ -500,6 +500,17 @@ pub fn merge(brief_items: Vec<Item>, entries: Vec<Item>) -> Vec<Item> {
             if entry.footer.cvss.is_none() {
                 entry.footer.cvss = from.footer.cvss.clone();
             }
+            // Where the brief marks the story as an update, or ties it to an entity
+            // by key, the entry saying nothing does not undo it.
+            entry.update |= from.update;
+            if entry.update_of.is_none() {
+                entry.update_of = from.update_of.clone();
+            }
+            for key in &from.explicit_entities {
+                if !entry.explicit_entities.contains(key) {
+                    entry.explicit_entities.push(key.clone());
+                }
+            }
         }
         merged.push(entry);
     }
