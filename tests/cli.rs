@@ -189,6 +189,20 @@ fn terminal_output_reads_as_english() {
         "{}",
         text(&page.stdout)
     );
+
+    // Secret Blizzard's three items are entry files of 2026-07-13; its registry
+    // `first_seen` is 2026-05-16. APT42 is registered, first seen 2026-07-19, and
+    // no item links it.
+    for (key, line) in [
+        (
+            "actor:secretblizzard",
+            "\n3 items, all from entry files, 2026-05-16 to 2026-07-13\n",
+        ),
+        ("actor:apt42", "\nno item yet, first seen 2026-07-19\n"),
+    ] {
+        let page = dossier(&["entity", key, "--index", index], None);
+        assert!(text(&page.stdout).contains(line), "{}", text(&page.stdout));
+    }
 }
 
 #[test]

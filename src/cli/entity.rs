@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 
 use super::Common;
-use dossier::entity_page::{self, EntityPage, Window};
+use dossier::entity_page::{self, Coverage, EntityPage, Window};
 use dossier::http::{self, ServerConfig};
 use dossier::index::DossierIndex;
 use dossier::registry::Registry;
@@ -66,14 +66,7 @@ fn print_entity(page: &EntityPage) {
     if let Some(summary) = &page.summary {
         println!("{summary}");
     }
-    let coverage = &page.coverage;
-    println!(
-        "\n{} in {}, {} to {}",
-        super::counted(coverage.items, "item"),
-        super::counted(coverage.briefs, "brief"),
-        coverage.first.as_deref().unwrap_or("?"),
-        coverage.last.as_deref().unwrap_or("?")
-    );
+    println!("\n{}", coverage_line(&page.coverage));
     let list = |title: &str, rows: Vec<String>| {
         if !rows.is_empty() {
             println!("\n{title}:");
@@ -133,4 +126,20 @@ fn print_entity(page: &EntityPage) {
             .map(|t| format!("{}  [{}] {}  ({})", t.date, t.section, t.title, t.id))
             .collect(),
     );
+}
+
+/// `3 items in 2 briefs, 2026-05-06 to 2026-07-13`; items from entry files alone
+/// are said to be, and an entity no item links says when it was first seen.
+fn coverage_line(coverage: &Coverage) -> String {
+    let items = super::counted(coverage.items, "item");
+    let span = match (&coverage.first, &coverage.last) {
+        (Some(first), Some(last)) => format!(", {first} to {last}"),
+        (Some(first), None) => format!(", first seen {first}"),
+        _ => String::new(),
+    };
+    match (coverage.items, coverage.briefs) {
+        (0, _) => format!("no item yet{span}"),
+        (_, 0) => format!("{items}, all from entry files{span}"),
+        (_, briefs) => format!("{items} in {}{span}", super::counted(briefs, "brief")),
+    }
 }
