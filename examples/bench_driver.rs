@@ -168,8 +168,9 @@ fn labels(registry: &Path, out: &Path) -> Result<Value> {
     let mut file = BufWriter::new(std::fs::File::create(out)?);
     let mut count = 0;
     for entity in registry.live() {
-        for label in entity.labels() {
-            let label = label.trim();
+        // The spellings dossier's tagger matches: hyphens and spaces swapped, and
+        // capitalised words run together in exact case.
+        for (label, joined) in entity.labels().flat_map(dossier::tagger::spellings) {
             let chars = label.chars().count();
             let shouty = label
                 .chars()
@@ -178,7 +179,7 @@ fn labels(registry: &Path, out: &Path) -> Result<Value> {
                 0..=1 => continue,
                 2..=3 if shouty => true,
                 2..=3 => continue,
-                _ => false,
+                _ => joined,
             };
             serde_json::to_writer(
                 &mut file,

@@ -126,10 +126,11 @@ impl TaggerBuilder {
         let mut by_folded: HashMap<String, usize> = HashMap::new();
 
         for entity in registry.live() {
-            for label in entity.labels() {
-                let label = label.trim();
-                let Some(rule) = self.case_rule(label) else {
-                    continue;
+            for (label, joined) in entity.labels().flat_map(spellings) {
+                let rule = match self.case_rule(&label) {
+                    Some(_) if joined => CaseRule::Exact,
+                    Some(rule) => rule,
+                    None => continue,
                 };
                 let folded = label.to_lowercase();
                 let at = *by_folded.entry(folded.clone()).or_insert_with(|| {
@@ -139,7 +140,7 @@ impl TaggerBuilder {
                     });
                     patterns.len() - 1
                 });
-                let exact = (rule != CaseRule::AnyCase).then(|| label.to_string());
+                let exact = (rule != CaseRule::AnyCase).then(|| label.clone());
                 let target = Target {
                     key: entity.key.clone(),
                     exact,
@@ -184,6 +185,35 @@ impl TaggerBuilder {
             (false, _) => None,
         }
     }
+}
+
+/// The spellings a label is matched in, each with `true` when it is the words
+/// joined: the label; with its hyphens as spaces and its spaces as hyphens ("DigiCert
+/// support-portal compromise", "Support Portal Compromise"); and, for a name of
+/// capitalised words, the words run together in that case ("World Leaks",
+/// "WorldLeaks"), which matches in exact case only so that no ordinary word is made.
+pub fn spellings(label: &str) -> Vec<(String, bool)> {
+    let label = label.trim();
+    let mut spellings = vec![(label.to_string(), false)];
+    let words: Vec<&str> = label
+        .split([' ', '-'])
+        .filter(|word| !word.is_empty())
+        .collect();
+    if words.len() < 2 {
+        return spellings;
+    }
+    for spelled in [words.join(" "), words.join("-")] {
+        if !spellings.iter().any(|(known, _)| *known == spelled) {
+            spellings.push((spelled, false));
+        }
+    }
+    let capitalised = words
+        .iter()
+        .all(|word| word.starts_with(|c: char| c.is_uppercase()));
+    if capitalised {
+        spellings.push((words.concat(), true));
+    }
+    spellings
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -475,7 +475,7 @@ fn eval_linking_reports_recall_as_json() {
     let json: serde_json::Value =
         serde_json::from_slice(&output.stdout).expect("eval-linking --json prints JSON");
     assert!(json["recall"].as_f64().unwrap() >= 0.98);
-    assert_eq!(json["findable"], 124);
+    assert_eq!(json["findable"], 125);
     assert_eq!(json["rules"].as_array().unwrap().len(), 5);
     assert!(json["gaps"]
         .as_array()

@@ -20,17 +20,18 @@ fn recall_floor_and_bounded_extra_tags() {
         evaluation.items, 75,
         "72 entries that list at least one key or CVE, and 3 W24 items with a `key:` marker"
     );
-    // 124 with CVE-2026-88776 and CVE-2026-88777, which their entry writes only
-    // as `CVE-2026-88775/88776/88777`, and actor:verdantbamboo, which W24 marks
-    // by `key:` on the item that names it.
-    assert_eq!(evaluation.overall.findable, 124);
+    // 125 with CVE-2026-88776 and CVE-2026-88777, which their entry writes only
+    // as `CVE-2026-88775/88776/88777`; actor:verdantbamboo, which W24 marks by
+    // `key:` on the item that names it; and the DigiCert incident, named
+    // "support-portal compromise" and written "Support Portal Compromise".
+    assert_eq!(evaluation.overall.findable, 125);
     assert!(
         evaluation.overall.recall >= 0.98,
         "recall {}",
         evaluation.overall.recall
     );
     assert!(
-        evaluation.overall.candidate_false_positives <= 41,
+        evaluation.overall.candidate_false_positives <= 42,
         "{}",
         evaluation.overall.candidate_false_positives
     );
@@ -45,7 +46,7 @@ fn each_rule_removes_extra_tags() {
         .iter()
         .map(|row| row.score.candidate_false_positives)
         .collect();
-    assert_eq!(extras, [120, 44, 44, 44, 41]);
+    assert_eq!(extras, [121, 45, 45, 45, 42]);
     assert!(extras.windows(2).all(|pair| pair[1] <= pair[0]));
 }
 

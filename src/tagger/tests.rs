@@ -176,6 +176,51 @@ fn longest_label_wins() {
     );
 }
 
+/// "World Leaks" is also written "WorldLeaks", and "support-portal" "Support
+/// Portal": a name matches with hyphens for spaces, spaces for hyphens, or, when
+/// its words are capitalised, run together in that case.
+#[test]
+fn names_spelled_with_other_separators() {
+    check(
+        &[
+            Row {
+                name: "hyphens for spaces",
+                text: "a Charming-Kitten lure",
+                expected: &[("actor:apt42", "Charming-Kitten")],
+            },
+            Row {
+                name: "spaces for hyphens",
+                text: "the AB CD Loader again",
+                expected: &[("tool:ab-cd", "AB CD Loader")],
+            },
+            Row {
+                name: "run together, in the name's case only",
+                text: "CharmingKitten and charmingkitten",
+                expected: &[("actor:apt42", "CharmingKitten")],
+            },
+        ],
+        DICTIONARY,
+        TaggerBuilder::new(),
+    );
+    assert_eq!(
+        spellings("World Leaks"),
+        [
+            ("World Leaks".to_string(), false),
+            ("World-Leaks".to_string(), false),
+            ("WorldLeaks".to_string(), true)
+        ]
+    );
+    assert_eq!(
+        spellings("DigiCert support-portal compromise"),
+        [
+            ("DigiCert support-portal compromise".to_string(), false),
+            ("DigiCert support portal compromise".to_string(), false),
+            ("DigiCert-support-portal-compromise".to_string(), false)
+        ]
+    );
+    assert_eq!(spellings("Qilin"), [("Qilin".to_string(), false)]);
+}
+
 #[test]
 fn cve_ids() {
     check(
@@ -479,10 +524,14 @@ fn dfa_and_nfa_tag_alike() {
         }
     }
     assert_eq!(briefs, 7);
-    // 625 names and ids, and the 26 numbers listed after a slash, from
+    // 625 names and ids; the 26 numbers listed after a slash, from
     // `CVE-2026-4670/5174` to `CVE-2026-44128 / 44125 / 44126 / 44127 / 44129 / 7864`
-    // and `CVE-2026-23926/27/28` (three times).
-    assert_eq!(mentions, 651);
+    // and `CVE-2026-23926/27/28` (three times); and 22 names spelled with hyphens for
+    // spaces or run together: `TheGentlemen` (5), `DAEMON Tools supply chain
+    // compromise` (2), `Mini-Shai-Hulud`, `Scattered-Spider`, `DigiCert Support
+    // Portal Compromise`, and in URLs `fox-tempest` (8), `quasar-linux` (3),
+    // `mini-shai-hulud`.
+    assert_eq!(mentions, 673);
 }
 
 /// Deciding a boundary from the stretch between whitespace around it gives what
