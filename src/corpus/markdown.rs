@@ -191,10 +191,17 @@ fn start_line(text: &mut String, separator: &str) {
     text.push_str(separator);
 }
 
-/// Adds a link as a source unless it is relative or already cited.
+/// Hosts whose pages are a knowledge base that items point into for a term, not
+/// reporting they cite: ATT&CK technique links (`[T1190 …](https://attack.mitre.org/
+/// techniques/T1190/)`) are glossary, and counted as sources they topped the source
+/// lists of the entity pages whose items name techniques.
+const REFERENCE_HOSTS: &[&str] = &["attack.mitre.org"];
+
+/// Adds a link as a source unless it is relative, a reference ([`REFERENCE_HOSTS`])
+/// or already cited.
 pub fn push_source(sources: &mut Vec<Source>, url: String, label: String) {
     let Some(host) = host_of(&url) else { return };
-    if sources.iter().any(|source| source.url == url) {
+    if REFERENCE_HOSTS.contains(&host.as_str()) || sources.iter().any(|source| source.url == url) {
         return;
     }
     sources.push(Source {
