@@ -138,19 +138,6 @@ impl Registry {
         Registry::parse(&path.display().to_string(), &text)
     }
 
-    /// Loads a registry that is to replace the one an index was tagged with: as
-    /// [`Registry::load`], but one with no entity is refused (an empty file, or a
-    /// truncated copy, would otherwise strip every link in one `retag`).
-    pub fn load_replacement(path: &Path) -> Result<Registry, RegistryError> {
-        let registry = Registry::load(path)?;
-        if registry.is_empty() {
-            return Err(RegistryError::Empty {
-                path: path.display().to_string(),
-            });
-        }
-        Ok(registry)
-    }
-
     /// Parses and validates registry text; `path` names it in errors.
     pub fn parse(path: &str, text: &str) -> Result<Registry, RegistryError> {
         let file: RegistryFile =

@@ -5,12 +5,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{counted, linked, load_registry, settings, Common};
+use super::{counted, load_registry, settings, Common};
 use dossier::corpus::{self, SourceFile};
-use dossier::index::reader;
 use dossier::index::writer::{self, Linker, Summary, WriteOptions};
 use dossier::index::{DossierIndex, Manifest};
-use dossier::registry::{Registry, RegistryError};
 use dossier::settings::Settings;
 
 pub(super) fn index(settings: Settings) -> Result<()> {
@@ -103,12 +101,7 @@ pub(super) fn add(settings: Settings, paths: &[PathBuf]) -> Result<()> {
     let index = DossierIndex::open(&settings.index)?;
     let registry_path = settings.registry_for(Some(&index));
     let (registry, tagger) = load_registry(&registry_path)?;
-    if registry.is_empty() && reader::links_registered_entities(&index)? {
-        return Err(RegistryError::Empty {
-            path: registry_path.display().to_string(),
-        }
-        .into());
-    }
+    writer::check_registry(&index, &registry, &registry_path)?;
     let mut files = Vec::new();
     for path in paths {
         let relative =
@@ -133,8 +126,8 @@ pub(super) fn add(settings: Settings, paths: &[PathBuf]) -> Result<()> {
 pub(super) fn retag(settings: Settings) -> Result<()> {
     let index = DossierIndex::open(&settings.index)?;
     let registry_path = settings.registry_for(Some(&index));
-    let registry = Registry::load_replacement(&registry_path)?;
-    let (registry, tagger) = linked(&registry_path, registry);
+    let (registry, tagger) = load_registry(&registry_path)?;
+    writer::check_registry(&index, &registry, &registry_path)?;
     let summary = writer::retag(
         &index,
         &Linker {

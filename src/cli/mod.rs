@@ -261,7 +261,7 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
             )
             || matches!(
                 cause.downcast_ref::<IngestError>(),
-                Some(IngestError::Corpus(_))
+                Some(IngestError::Corpus(_) | IngestError::Registry(_))
             )
             || cause.downcast_ref::<RegistryError>().is_some()
             || cause
@@ -302,16 +302,12 @@ pub(crate) fn settings(common: &Common, corpus: Option<PathBuf>) -> Result<Setti
 }
 
 pub(crate) fn load_registry(path: &Path) -> Result<(Registry, Tagger)> {
-    Ok(linked(path, Registry::load(path)?))
-}
-
-/// A loaded registry with its tagger, its warnings logged.
-pub(crate) fn linked(path: &Path, registry: Registry) -> (Registry, Tagger) {
+    let registry = Registry::load(path)?;
     for warning in &registry.warnings {
         tracing::warn!(registry = %path.display(), "{warning}");
     }
     let tagger = Tagger::new(&registry);
-    (registry, tagger)
+    Ok((registry, tagger))
 }
 mod entity;
 mod ingest;

@@ -121,6 +121,7 @@ impl From<IngestError> for AppError {
         match error {
             IngestError::Corpus(error) => error.into(),
             IngestError::Index(error) => error.into(),
+            IngestError::Registry(error) => error.into(),
         }
     }
 }
@@ -141,6 +142,8 @@ impl From<RegistryError> for AppError {
         // the server, and the previous registry stays in use either way.
         let problem = match error {
             RegistryError::Io { .. } => "cannot be read",
+            // Refused for this index, whether on ingest or reload: the error says why.
+            RegistryError::Empty { .. } => return AppError::Unprocessable(error.to_string()),
             _ => "does not validate",
         };
         AppError::Unprocessable(format!(

@@ -24,9 +24,8 @@ use crate::corpus::markdown;
 use crate::corpus::section::BriefKind;
 use crate::corpus::slug::slugify;
 use crate::corpus::SourceFile;
-use crate::index::reader;
 use crate::index::writer::{self, Linker, Summary, WriteOptions};
-use crate::registry::{Registry, RegistryError};
+use crate::registry::Registry;
 
 /// Header naming an ingested file, as an alternative to `?path=`.
 pub(crate) const PATH_HEADER: &str = "x-dossier-path";
@@ -127,12 +126,7 @@ pub(crate) async fn ingest(
     let registry_path = state.inner.registry_path.clone();
     let summary = state
         .blocking(move |index, linked| {
-            if linked.registry.is_empty() && reader::links_registered_entities(index)? {
-                let empty = RegistryError::Empty {
-                    path: registry_path.display().to_string(),
-                };
-                return Err(AppError::Unprocessable(empty.to_string()));
-            }
+            writer::check_registry(index, &linked.registry, &registry_path)?;
             let options = WriteOptions {
                 heap_size_bytes: INGEST_HEAP_BYTES,
                 ..WriteOptions::default()
@@ -210,7 +204,8 @@ pub(crate) async fn reload_registry(
     let path = state.inner.registry_path.clone();
     let (linked, summary) = state
         .blocking(move |index, _| {
-            let registry = Registry::load_replacement(&path)?;
+            let registry = Registry::load(&path)?;
+            writer::check_registry(index, &registry, &path)?;
             let linked = Linked::new(registry);
             let linker = Linker {
                 registry: &linked.registry,

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -16,12 +17,12 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use super::reader::{stored_files, StoredFile};
+use super::reader::{self, stored_files, StoredFile};
 use super::schema::{day_number, doc_type, facet, facet_of, linked_value, Fields, CITE_SEPARATOR};
 use super::{DossierIndex, IndexError};
 use crate::corpus::{self, CorpusError, CorpusFile, Origin, SourceFile};
 use crate::item::{Item, Level};
-use crate::registry::Registry;
+use crate::registry::{Registry, RegistryError};
 use crate::tagger::{self, entity_type, Tagger};
 
 /// An ingest that failed; nothing of it was committed.
@@ -33,6 +34,26 @@ pub enum IngestError {
     /// The index failed.
     #[error(transparent)]
     Index(#[from] IndexError),
+    /// The registry cannot tag this index.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+}
+
+/// Refuses a registry that defines no entity for an index whose items link
+/// registered ones: tagging with it, by `add`, `retag` or a reload, would unlink
+/// them (an emptied or truncated registry file). `path` names it in the error.
+pub fn check_registry(
+    index: &DossierIndex,
+    registry: &Registry,
+    path: &Path,
+) -> Result<(), IngestError> {
+    if registry.is_empty() && reader::links_registered_entities(index)? {
+        return Err(RegistryError::Empty {
+            path: path.display().to_string(),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// What an ingest did, for the closing summary line and the API answer.
