@@ -129,6 +129,11 @@ pub struct Item {
     pub body: String,
     /// `true` for `UPDATE:` items.
     pub update: bool,
+    /// `true` for a table restating a section's stories (`#### CVE Summary Table`)
+    /// and for a brief's action items: cited on the pages of what they list, but no
+    /// evidence that the things listed co-occur.
+    #[serde(default)]
+    pub rollup: bool,
     /// The coverage this item updates (a date, week or item id), when stated.
     pub update_of: Option<String>,
     /// Verification flag (`single-source`, `single-source-national-cert`, …).

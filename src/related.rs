@@ -4,7 +4,8 @@
 //! Two entities co-occur when one item links both. Items of weekly summaries take no
 //! part: a weekly summary restates a week of stories, so it links many entities that
 //! have nothing to do with each other, and counting it would make everything look
-//! related to everything else of the same week.
+//! related to everything else of the same week. Roll-up tables of a daily brief
+//! (`#### CVE Summary Table`) take no part for the same reason.
 //!
 //! Every count here is a Tantivy query over the index (facet counts over a set of
 //! items, doc-set intersections), so it follows each ingest without a second store.
@@ -32,7 +33,7 @@ use tantivy::{Searcher, Term};
 use crate::index::facet_counts::FacetCounts;
 use crate::index::kept::Kept;
 use crate::index::newest::Newest;
-use crate::index::schema::{facet, Fields};
+use crate::index::schema::{doc_type, facet, Fields};
 use crate::index::{generation, DossierIndex, IndexError};
 use crate::item::ItemKind;
 use crate::query;
@@ -147,15 +148,21 @@ pub fn relationships(registry: &Registry, key: &str) -> Vec<Relationship> {
     found
 }
 
-/// The items that count for co-occurrence: real items, not of weekly summaries.
+/// The items that count for co-occurrence: real items, neither of weekly
+/// summaries nor roll-up tables.
 pub fn cooccurrence_scope(fields: &Fields) -> Box<dyn Query> {
     let weekly = TermQuery::new(
         Term::from_field_text(fields.kind, ItemKind::Weekly.as_str()),
         IndexRecordOption::Basic,
     );
+    let rollup = TermQuery::new(
+        Term::from_field_text(fields.doc_type, doc_type::ROLLUP),
+        IndexRecordOption::Basic,
+    );
     Box::new(BooleanQuery::new(vec![
         (Occur::Must, query::items_only(fields)),
         (Occur::MustNot, Box::new(weekly)),
+        (Occur::MustNot, Box::new(rollup)),
     ]))
 }
 

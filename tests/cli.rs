@@ -90,17 +90,17 @@ fn index_twice_gives_the_same_index() {
     assert!(first.status.success(), "{}", text(&first.stderr));
     let line = text(&first.stdout);
     assert!(
-        line.starts_with("indexed 9 briefs, 90 entries: 221 items, "),
+        line.starts_with("indexed 9 briefs, 90 entries: 223 items, "),
         "{line}"
     );
     assert!(line.contains("6 unregistered keys"), "{line}");
-    assert_eq!(total(dir.path(), ""), 230);
+    assert_eq!(total(dir.path(), ""), common::DOCUMENTS);
 
     let second = build(dir.path());
     assert!(second.status.success());
     assert_eq!(
         total(dir.path(), ""),
-        230,
+        common::DOCUMENTS,
         "a rebuild replaces, it does not add"
     );
 }
@@ -314,7 +314,7 @@ fn bad_input_is_named_and_loses_nothing() {
         "{}",
         text(&output.stderr)
     );
-    assert_eq!(total(&index, ""), 230);
+    assert_eq!(total(&index, ""), common::DOCUMENTS);
 
     // A registry whose tombstone points at nothing: exit 2, the key named, index kept.
     let registry = dir.path().join("registry.yaml");
@@ -347,7 +347,7 @@ fn bad_input_is_named_and_loses_nothing() {
             && message.contains("names no entity"),
         "{message}"
     );
-    assert_eq!(total(&index, ""), 230);
+    assert_eq!(total(&index, ""), common::DOCUMENTS);
 
     // A folder that holds something else is not overwritten.
     let other = dir.path().join("notes");
@@ -407,7 +407,7 @@ fn add_is_idempotent_and_replaces_changed_files() {
         3,
         "adding the same file twice changes nothing"
     );
-    assert_eq!(total(&index, ""), 230);
+    assert_eq!(total(&index, ""), common::DOCUMENTS);
 
     let changed = original.replace("### Navient discloses", "### Navient (NAVI) discloses");
     std::fs::write(&brief, changed).unwrap();
@@ -415,7 +415,7 @@ fn add_is_idempotent_and_replaces_changed_files() {
     assert_eq!(total(&index, "NAVI"), 1);
     assert_eq!(
         total(&index, ""),
-        230,
+        common::DOCUMENTS,
         "the old Navient item is gone, the new one is in"
     );
 }
@@ -459,7 +459,7 @@ fn adds_one_brief_at_a_time_without_piling_up_segments() {
         let output = dossier(&args, None);
         assert!(output.status.success(), "{}", text(&output.stderr));
     }
-    assert_eq!(total(&index, ""), 230);
+    assert_eq!(total(&index, ""), common::DOCUMENTS);
     assert!(
         segments() < before + held.len(),
         "{} segments after {} adds to {before}",
@@ -565,15 +565,15 @@ fn files_that_are_no_brief_are_refused_and_a_file_given_twice_is_written_once() 
     let output = add(&[&folder]);
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("2026-07-06.md: not a regular file"));
-    assert_eq!(total(&index, ""), 230, "nothing was written");
+    assert_eq!(total(&index, ""), common::DOCUMENTS, "nothing was written");
 
     // The same brief twice (overlapping globs) is written once: CVE-2026-31431
-    // keeps its 10 hits, and the index its 230 documents.
+    // keeps its 10 hits, and the index its 232 documents.
     let real = common::corpus_dir().join("briefs/2026-05-06.md");
     let output = add(&[&real, &real]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_eq!(total(&index, "CVE-2026-31431"), 10);
-    assert_eq!(total(&index, ""), 230);
+    assert_eq!(total(&index, ""), common::DOCUMENTS);
 }
 
 #[test]
@@ -755,7 +755,11 @@ fn a_brief_that_is_a_link_to_nothing_stops_a_rebuild() {
         ),
         "{stderr}"
     );
-    assert_eq!(total(&index, ""), 230, "the previous index is kept");
+    assert_eq!(
+        total(&index, ""),
+        common::DOCUMENTS,
+        "the previous index is kept"
+    );
 }
 
 /// A brief that fails to parse stops a rebuild after the index folder exists: an
@@ -792,7 +796,11 @@ fn a_failed_build_leaves_no_empty_index_behind() {
     assert!(!new_index.exists(), "the unfinished index is removed");
 
     assert_eq!(index_corpus(&corpus, &index).status.code(), Some(2));
-    assert_eq!(total(&index, ""), 230, "the previous index is kept");
+    assert_eq!(
+        total(&index, ""),
+        common::DOCUMENTS,
+        "the previous index is kept"
+    );
 }
 
 #[test]
@@ -857,6 +865,6 @@ fn an_entry_with_a_brief_items_id_that_joins_another_brief_is_refused() {
         )),
         "{stderr}"
     );
-    assert_eq!(total(&index, ""), 230, "nothing was written");
+    assert_eq!(total(&index, ""), common::DOCUMENTS, "nothing was written");
     assert_eq!(total(&index, "Collider"), 0);
 }

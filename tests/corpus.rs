@@ -39,9 +39,7 @@ fn every_file_of_the_corpus_is_read() {
         .filter(|item| item.level == Level::Brief)
         .count();
     assert_eq!(brief_texts, 9);
-    // 97 daily items (21 + 23 + 16 + 5 + 21 + 5 + 6) + 79 weekly (52 + 27) + 90 entries,
-    // less the 45 entries merged into their brief item (20 of 2026-06-10, 25 of 2026-W19).
-    assert_eq!(items, 221);
+    assert_eq!(items as u64, common::ITEMS);
 }
 
 #[test]
@@ -74,12 +72,13 @@ fn early_daily_brief_v2_19() {
 
 #[test]
 fn later_daily_brief_with_footers() {
-    // 2026-06-10: §1 four, §2 eight, §3 four, §4 three UPDATE items, deep dive, action items.
+    // 2026-06-10: §1 four, §2 eight and the `#### CVE Summary Table`, §3 four, §4 three
+    // UPDATE items, deep dive, action items.
     assert_eq!(
         sections("2026-06-10"),
         counts(&[
             ("active-threats", 4),
-            ("trending-vulnerabilities", 8),
+            ("trending-vulnerabilities", 9),
             ("research", 4),
             ("updates", 3),
             ("deep-dive", 1),
@@ -96,6 +95,53 @@ fn later_daily_brief_with_footers() {
             ("action-items", 1)
         ])
     );
+}
+
+#[test]
+fn rollup_tables_end_the_story_above_them() {
+    // 2026-05-20: §1 six, §2 four stories and the `#### CVE Summary Table` under the
+    // vm2 story, §3 one, §4 three updates, deep dive, action items.
+    assert_eq!(
+        sections("2026-05-20"),
+        counts(&[
+            ("active-threats", 6),
+            ("trending-vulnerabilities", 5),
+            ("research", 1),
+            ("updates", 3),
+            ("deep-dive", 1),
+            ("action-items", 1)
+        ])
+    );
+    let rollups: Vec<(&str, usize)> = parsed()
+        .items
+        .iter()
+        .filter(|item| item.rollup)
+        .map(|item| (item.id.as_str(), item.line))
+        .collect();
+    assert_eq!(
+        rollups,
+        [
+            ("2026-05-06/trending-vulnerabilities", 59),
+            ("2026-05-07/trending-vulnerabilities", 57),
+            ("2026-05-20/cve-summary-table", 120),
+            ("2026-05-20/action-items", 204),
+            ("2026-06-01/action-items", 69),
+            ("2026-06-10/cve-summary-table", 99),
+            ("2026-06-10/action-items", 180),
+            ("2026-06-22/action-items", 72),
+            ("2026-07-03/action-items", 67),
+        ]
+    );
+
+    // The table ends the vm2 story: its text stops at the story's last advice.
+    let vm2 = item("2026-05-20/vm2-node-js-sandbox-12-critical-cves-cve-2026-43997-43999-44");
+    assert!(vm2.body.ends_with("for vm2 < 3.11.4."), "{}", vm2.body);
+    assert!(!vm2.body.contains("Microsoft Defender Engine"));
+    // The TYPO3 entry, converted from 2026-06-10, kept a copy of that brief's table
+    // under its story; the copy is cut, so it links only its own CVE.
+    let typo3 = item("2026-06-10/cve-2026-47344-et-al-typo3-core-june-release-13-cves-across");
+    assert!(!typo3.body.contains("CVE Summary Table"));
+    assert!(!typo3.body.contains("CVE-2026-10520"));
 }
 
 #[test]

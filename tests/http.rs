@@ -382,6 +382,70 @@ async fn actor_page_secret_blizzard() {
     );
 }
 
+// Roll-ups. 2026-05-06's "### 1b. Trending Vulnerabilities" table names Copy Fail
+// (CVE-2026-31431) in one row and, in its row notes, the MOVEit CVEs and Cl0p's
+// 2023 campaign. 2026-05-20's "#### CVE Summary Table" followed the vm2 story and
+// listed the Defender, YellowKey, Sparx and DirtyDecrypt CVEs; that brief's action
+// items name most of its stories. Both are cited on the pages of what they list,
+// but take no part in "seen with": Copy Fail is seen with the CVEs of the
+// DirtyDecrypt item (2026-05-20), which compares it with Dirty Frag and
+// CVE-2026-46300, not with Cl0p; CVE-2026-41091 only with the other Defender CVE
+// its own item names.
+#[tokio::test]
+async fn rollups_are_cited_but_not_seen_with() {
+    let copy_fail = json_ok("/api/entities/CVE-2026-31431").await;
+    assert_eq!(
+        pairs(&copy_fail["cooccurring"], "key", "shared"),
+        owned(&[
+            ("CVE-2026-31635", 1),
+            ("CVE-2026-43284", 1),
+            ("CVE-2026-43500", 1),
+            ("CVE-2026-46300", 1),
+        ])
+    );
+    let items = |page: &Value| -> BTreeSet<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(items(&copy_fail).contains("2026-05-06/trending-vulnerabilities"));
+    assert_eq!(copy_fail["coverage"]["items"], 7);
+
+    let defender = json_ok("/api/entities/CVE-2026-41091").await;
+    assert_eq!(
+        pairs(&defender["cooccurring"], "key", "shared"),
+        owned(&[("CVE-2026-45584", 1)])
+    );
+    assert_eq!(defender["suggestions"], json!([]));
+    let expected: BTreeSet<String> = [
+        "2026-05-20/action-items",
+        "2026-05-20/cve-2026-41091-microsoft-defender-engine-link-following-eop",
+        "2026-05-20/cve-2026-45584-microsoft-defender-engine-heap-buffer-overflo",
+        "2026-05-20/cve-summary-table",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(items(&defender), expected);
+
+    let table = json_ok("/api/items/2026-05-20/cve-summary-table").await;
+    assert_eq!(table["rollup"], true);
+    assert_eq!(table["section"], "trending-vulnerabilities");
+    let vm2 = json_ok(
+        "/api/items/2026-05-20/vm2-node-js-sandbox-12-critical-cves-cve-2026-43997-43999-44",
+    )
+    .await;
+    assert_eq!(vm2["rollup"], false);
+    let linked = strings(&vm2["entities"]);
+    assert!(
+        !linked.contains(&"CVE-2026-41091".to_string()),
+        "{linked:?}"
+    );
+    assert!(linked.contains(&"CVE-2026-43997".to_string()), "{linked:?}");
+}
+
 // The CVE: CVE-2026-5787 is named by four entry files of entries/2026-05-08/ (three
 // of kind vulnerability -> trending-vulnerabilities, one deep_dive: true) and by
 // entries/2026-05-04/cve-2026-6973-cve-2026-5787-…, migrated from the W19 weekly
@@ -1082,9 +1146,9 @@ async fn all_ids(state: &AppState) -> Vec<String> {
 
 // briefs/2026-06-10.md: its 20 stories also exist as entries/2026-06-10/*.md
 // (migrated_from the brief), so without the brief they are standalone entries; the
-// brief adds its brief-level text and its "## 6. Action Items" item, which names
-// CVE-2026-11645 beside the three entries that do (the Chrome, TYPO3 and June
-// Patch Tuesday entries).
+// brief adds its brief-level text, its "## 6. Action Items" item and its "#### CVE
+// Summary Table" roll-up, which name CVE-2026-11645 beside the two entries that do
+// (Chrome, June Patch Tuesday; the TYPO3 entry's copy of the table is not its story).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_ingest_is_immediate_idempotent_and_serialised() {
     let partial = partial();
@@ -1093,7 +1157,7 @@ async fn live_ingest_is_immediate_idempotent_and_serialised() {
     let tchap = "/api/search?q=Tchap&limit=50";
 
     let before = entity(state, "CVE-2026-11645").await;
-    assert_eq!(before["coverage"]["items"], 3);
+    assert_eq!(before["coverage"]["items"], 2);
     assert_eq!(before["coverage"]["briefs"], 0);
     let tchap_before = total(state, tchap).await;
 
@@ -1122,11 +1186,14 @@ async fn live_ingest_is_immediate_idempotent_and_serialised() {
     let after = entity(state, "CVE-2026-11645").await;
     assert_eq!(after["coverage"]["items"], 4);
     assert_eq!(after["coverage"]["briefs"], 1);
-    assert!(after["items"]
+    let ids: Vec<&str> = after["items"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|item| item["id"] == "2026-06-10/action-items"));
+        .map(|item| item["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"2026-06-10/action-items"), "{ids:?}");
+    assert!(ids.contains(&"2026-06-10/cve-summary-table"), "{ids:?}");
     let tchap_after = total(state, tchap).await;
     assert!(tchap_after > tchap_before);
     let tchap_item = get_from(

@@ -31,7 +31,7 @@ fn recall_floor_and_bounded_extra_tags() {
         evaluation.overall.recall
     );
     assert!(
-        evaluation.overall.candidate_false_positives <= 42,
+        evaluation.overall.candidate_false_positives <= 33,
         "{}",
         evaluation.overall.candidate_false_positives
     );
@@ -46,7 +46,7 @@ fn each_rule_removes_extra_tags() {
         .iter()
         .map(|row| row.score.candidate_false_positives)
         .collect();
-    assert_eq!(extras, [121, 45, 45, 45, 42]);
+    assert_eq!(extras, [112, 36, 36, 36, 33]);
     assert!(extras.windows(2).all(|pair| pair[1] <= pair[0]));
 }
 

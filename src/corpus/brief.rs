@@ -145,6 +145,8 @@ struct Draft {
     line: usize,
     parts: Vec<String>,
     keep_if_empty: bool,
+    /// A table restating the section's stories (see [`SectionMap::is_rollup`]).
+    rollup: bool,
 }
 
 impl<'a> BriefParser<'a> {
@@ -201,6 +203,7 @@ impl<'a> BriefParser<'a> {
                     line: heading.line,
                     parts,
                     keep_if_empty: false,
+                    rollup: section.rollup,
                 });
             }
             Role::Items => self.items_section(&section.key, blocks),
@@ -232,6 +235,7 @@ impl<'a> BriefParser<'a> {
             line,
             parts,
             keep_if_empty: true,
+            rollup: false,
         };
         self.push(draft);
     }
@@ -258,6 +262,19 @@ impl<'a> BriefParser<'a> {
                         line: block.line,
                         parts: Vec::new(),
                         keep_if_empty: false,
+                        rollup: self.map.is_rollup(&heading),
+                    });
+                    continue;
+                }
+                if depth >= 3 && self.map.is_rollup(&heading) {
+                    self.flush(draft.take());
+                    draft = Some(Draft {
+                        title: slug::clean_title(section::strip_numbering(&heading)),
+                        section: key.clone(),
+                        line: block.line,
+                        parts: Vec::new(),
+                        keep_if_empty: false,
+                        rollup: true,
                     });
                     continue;
                 }
@@ -270,6 +287,7 @@ impl<'a> BriefParser<'a> {
                         line: block.line,
                         parts: Vec::new(),
                         keep_if_empty: true,
+                        rollup: false,
                     });
                     continue;
                 }
@@ -283,6 +301,7 @@ impl<'a> BriefParser<'a> {
                         line: block.line,
                         parts: vec![body],
                         keep_if_empty: true,
+                        rollup: false,
                     });
                     continue;
                 }
@@ -364,6 +383,7 @@ impl<'a> BriefParser<'a> {
             body_markdown: content.body_markdown,
             body: rendered.text,
             update: draft.title.update || content.update,
+            rollup: draft.rollup,
             verification: draft.title.verification,
             markers: draft.title.markers,
             footer: content.footer,
@@ -428,6 +448,7 @@ impl<'a> BriefParser<'a> {
             body_markdown: String::new(),
             body,
             update: false,
+            rollup: false,
             update_of: None,
             verification: None,
             markers: Vec::new(),

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_yaml_ng::Value;
 
-use crate::corpus::brief::first_sentence;
+use crate::corpus::brief::{first_sentence, heading_text};
 use crate::corpus::section::SectionMap;
 use crate::corpus::{self, markdown, slug, CorpusError};
 use crate::item::{Footer, Item, ItemKind, Level};
@@ -81,6 +81,10 @@ pub fn parse(path: &str, date: &str, slug_part: &str, text: &str) -> Result<Item
         });
     }
 
+    let body = match front.migrated_from {
+        Some(_) => story_part(body),
+        None => body,
+    };
     let raw_title = front
         .title
         .clone()
@@ -113,6 +117,7 @@ pub fn parse(path: &str, date: &str, slug_part: &str, text: &str) -> Result<Item
         body_markdown: body.trim().to_string(),
         body: rendered.text,
         update: front.update_of.is_some() || title.update,
+        rollup: false,
         update_of: front.update_of.clone(),
         verification: front.verification.clone().or(title.verification),
         markers: title.markers,
@@ -125,6 +130,19 @@ pub fn parse(path: &str, date: &str, slug_part: &str, text: &str) -> Result<Item
         line: body_line,
         migrated_from: front.migrated_from.clone(),
     })
+}
+
+/// The body of an entry converted from a brief, up to a roll-up heading. The
+/// conversion kept a section's `#### CVE Summary Table` in the story above it,
+/// which would link that story to every CVE of the table; the brief gives the
+/// table an item of its own.
+fn story_part(body: &str) -> &str {
+    let map = SectionMap::shipped();
+    let rollup = markdown::blocks(body).into_iter().find(|block| {
+        matches!(block.kind, markdown::BlockKind::Heading(depth) if depth >= 3)
+            && map.is_rollup(&heading_text(&body[block.range.clone()]))
+    });
+    rollup.map_or(body, |block| &body[..block.range.start])
 }
 
 /// Returns (front matter, body, 1-based line where the body starts).

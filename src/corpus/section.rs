@@ -44,12 +44,20 @@ struct Rule {
     applies_to: Option<BriefKind>,
     #[serde(default)]
     role: Role,
+    #[serde(default)]
+    rollup: bool,
 }
 
 #[derive(Debug, Deserialize)]
 struct MapFile {
     rule: Vec<Rule>,
+    rollups: Rollups,
     entry_kinds: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Rollups {
+    keywords: Vec<String>,
 }
 
 /// A resolved section: its key and role.
@@ -59,12 +67,15 @@ pub struct Section {
     pub key: String,
     /// What its content becomes.
     pub role: Role,
+    /// Its items restate the brief's stories (see [`SectionMap::is_rollup`]).
+    pub rollup: bool,
 }
 
 /// The ordered keyword rules.
 #[derive(Debug)]
 pub struct SectionMap {
     rules: Vec<Rule>,
+    rollups: Rollups,
     entry_kinds: BTreeMap<String, String>,
     unknown_logged: Mutex<HashSet<String>>,
 }
@@ -84,6 +95,7 @@ impl SectionMap {
         let file: MapFile = toml::from_str(text)?;
         Ok(SectionMap {
             rules: file.rule,
+            rollups: file.rollups,
             entry_kinds: file.entry_kinds,
             unknown_logged: Mutex::default(),
         })
@@ -104,6 +116,7 @@ impl SectionMap {
             .map(|rule| Section {
                 key: rule.key.clone(),
                 role: rule.role,
+                rollup: rule.rollup,
             })
     }
 
@@ -123,7 +136,20 @@ impl SectionMap {
         Section {
             key: OTHER.to_string(),
             role: Role::Items,
+            rollup: false,
         }
+    }
+
+    /// `true` when a heading names a roll-up table (see `[rollups]` in the map): a
+    /// keyword and at most four words, numbering dropped.
+    pub fn is_rollup(&self, heading: &str) -> bool {
+        let heading = strip_numbering(heading).to_lowercase();
+        heading.split_whitespace().count() <= 4
+            && self
+                .rollups
+                .keywords
+                .iter()
+                .any(|keyword| heading.contains(keyword.as_str()))
     }
 
     /// Every key the map can produce, entry sections included.
@@ -263,6 +289,16 @@ mod tests {
             SectionMap::shipped().lookup("9. Miscellany", BriefKind::Daily),
             None
         );
+    }
+
+    #[test]
+    fn rollup_headings_name_a_table_and_nothing_else() {
+        let map = SectionMap::shipped();
+        assert!(map.is_rollup("CVE Summary Table"));
+        assert!(map.is_rollup("1b. Trending Vulnerabilities"));
+        assert!(map.is_rollup("Trending Vulnerabilities"));
+        assert!(!map.is_rollup("Incident Narrative"));
+        assert!(!map.is_rollup("CVE-2026-0300 — a summary table of affected PAN-OS branches"));
     }
 
     #[test]

@@ -19,7 +19,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use crate::index::generation;
 use crate::index::names::{self, ColumnNames, Term};
@@ -28,7 +29,7 @@ use crate::index::newest::{
 };
 use crate::index::ordinals::OrdinalCounts;
 use crate::index::per_segment::{self, PerSegment};
-use crate::index::schema::{facet, CITE_SEPARATOR};
+use crate::index::schema::{doc_type, facet, CITE_SEPARATOR};
 use crate::index::value_lists::{self, ValueLists};
 use crate::item::ItemKind;
 
@@ -141,6 +142,8 @@ struct Columns {
     order: DayAndId,
     kind: Option<Arc<ValueLists>>,
     weekly: Option<u32>,
+    /// The segment's roll-up items, ascending: a few per thousand items.
+    rollups: Vec<DocId>,
     brief: Option<Arc<ValueLists>>,
     cites: Option<Arc<ValueLists>>,
     section: Option<Arc<ValueLists>>,
@@ -346,6 +349,7 @@ impl Collector for FactsCollector {
                 order: DayAndId::open(reader)?,
                 kind: decoded("kind", &kind),
                 weekly: weekly.and_then(|ord| u32::try_from(ord).ok()),
+                rollups: rollups(reader)?,
                 brief_names: names("brief", &brief, Term::Whole)?,
                 cite_names: names("cites", &cites, Term::Whole)?,
                 section_names: names(facet::SECTION, &section, Term::FacetLeaf)?,
@@ -714,7 +718,7 @@ impl FactsSegment {
         }
         let weekly =
             columns.weekly.is_some() && first(columns.kind.as_deref(), doc) == columns.weekly;
-        if !weekly {
+        if !weekly && columns.rollups.binary_search(&doc).is_err() {
             for &ord in values(columns.entity.as_deref(), doc) {
                 self.cooccurring.add(u64::from(ord));
                 let evidence = self.evidence;
@@ -798,6 +802,23 @@ fn values(column: Option<&ValueLists>, doc: DocId) -> &[u32] {
 }
 
 /// The first value of `doc` in a column the segment may lack.
+/// The roll-up items of a segment, from the postings of their `doc_type` term.
+fn rollups(reader: &SegmentReader) -> tantivy::Result<Vec<DocId>> {
+    let field = reader.schema().get_field("doc_type")?;
+    let term = tantivy::Term::from_field_text(field, doc_type::ROLLUP);
+    let postings = reader
+        .inverted_index(field)?
+        .read_postings(&term, IndexRecordOption::Basic)?;
+    let mut docs = Vec::new();
+    if let Some(mut postings) = postings {
+        while postings.doc() != TERMINATED {
+            docs.push(postings.doc());
+            postings.advance();
+        }
+    }
+    Ok(docs)
+}
+
 fn first(column: Option<&ValueLists>, doc: DocId) -> Option<u32> {
     column.and_then(|column| column.first(doc))
 }

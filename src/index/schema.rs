@@ -12,7 +12,8 @@ use super::analyzer::ANALYZER;
 pub struct Fields {
     /// Item id or file path: unique per document, used to replace it.
     pub id: Field,
-    /// `item`, `brief` (brief-level text) or `file` (the stored source text).
+    /// `item`, `brief` (brief-level text) or `file` (the stored source text), plus
+    /// `searchable` for items and brief-level texts and `rollup` for roll-ups.
     pub doc_type: Field,
     /// The merge unit a document belongs to: a brief path, or a standalone entry's path.
     pub unit: Field,
@@ -98,6 +99,9 @@ pub mod doc_type {
     pub const BRIEF: &str = "brief";
     /// A stored source file.
     pub const FILE: &str = "file";
+    /// Third value of roll-up items (tables restating a section's stories): they
+    /// take no part in co-occurrence.
+    pub const ROLLUP: &str = "rollup";
     /// Second value of items and brief-level texts: what searches run over, as
     /// one term rather than a union of two.
     pub const SEARCHABLE: &str = "searchable";

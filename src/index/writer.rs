@@ -682,6 +682,9 @@ pub fn item_document(
     document.add_text(fields.id, &item.id);
     document.add_text(fields.doc_type, kind);
     document.add_text(fields.doc_type, doc_type::SEARCHABLE);
+    if item.rollup {
+        document.add_text(fields.doc_type, doc_type::ROLLUP);
+    }
     document.add_text(fields.unit, unit);
     for path in &item.paths {
         document.add_text(fields.path, path);

@@ -449,6 +449,7 @@ fn test_item(title: &str) -> crate::item::Item {
         body_markdown: String::new(),
         body: String::new(),
         update: false,
+        rollup: false,
         update_of: None,
         verification: None,
         markers: Vec::new(),
