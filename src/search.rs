@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
+use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
 use tantivy::{DocAddress, Order, Searcher};
@@ -41,7 +42,7 @@ pub enum Sort {
     /// BM25 score (the default when there is query text).
     #[default]
     Relevance,
-    /// Newest first (the default without query text).
+    /// Newest first, ties by id (the default without query text).
     Date,
 }
 
@@ -466,9 +467,14 @@ fn collect(
             .search(query, &(top.order_by_score(), Count, facets))
             .map_err(error),
         Sort::Date => {
-            let by_day = top.order_by_fast_field::<u64>("day", Order::Desc);
+            // Ties by id, as entity pages list them: a page of results must not
+            // depend on how the index happens to be split into segments.
+            let newest = top.order_by((
+                (SortByStaticFastValue::<u64>::for_field("day"), Order::Desc),
+                (SortByString::for_field("id"), Order::Asc),
+            ));
             let (page, total, counts) = searcher
-                .search(query, &(by_day, Count, facets))
+                .search(query, &(newest, Count, facets))
                 .map_err(error)?;
             let page = page
                 .into_iter()
