@@ -316,8 +316,14 @@ fn respond(
     let (page, total, facets) = collect(index, &searcher, query, request, plan.sort)?;
     let snippets = match &plan.text {
         Some(text) => Some(
-            Snippets::new(&searcher, text.as_ref(), index.fields().body, SNIPPET_BYTES)
-                .map_err(|error| index.error(error))?,
+            Snippets::with_labels(
+                &searcher,
+                text.as_ref(),
+                index.fields().body,
+                index.fields().labels,
+                SNIPPET_BYTES,
+            )
+            .map_err(|error| index.error(error))?,
         ),
         None => None,
     };
@@ -330,7 +336,7 @@ fn respond(
         .map(
             |(score, address)| {
                 let item = item_at(index, &searcher, address);
-                Ok(item.map(|item| hit(item, score, snippets.as_ref())))
+                Ok(item.map(|item| hit(item, score, snippets.as_ref(), registry)))
             },
             page.into_iter(),
         )
@@ -519,14 +525,10 @@ fn facet_lists(counts: &[BTreeMap<String, u64>], registry: Option<&Registry>) ->
     }
 }
 
-fn hit(item: Item, score: f32, snippets: Option<&Snippets>) -> Hit {
+fn hit(item: Item, score: f32, snippets: Option<&Snippets>, registry: Option<&Registry>) -> Hit {
     let snippet = snippets
-        .map(|snippets| snippets.snippet(&item.body))
-        .filter(|snippet| !snippet.is_empty());
-    let snippet = match snippet {
-        Some(snippet) => snippet.to_html(),
-        None => escape_html(&item.summary),
-    };
+        .and_then(|snippets| snippet_html(&item, snippets, registry))
+        .unwrap_or_else(|| escape_html(&item.summary));
     Hit {
         page: format!("/items/{}", item.id),
         url: item.sources.first().map(|source| source.url.clone()),
@@ -541,6 +543,46 @@ fn hit(item: Item, score: f32, snippets: Option<&Snippets>) -> Hit {
         snippet,
         entities: item.entities,
     }
+}
+
+/// The best fragment of the item's body around the query's words, or, for a hit
+/// found through an entity's alias alone, around the mentions of that entity.
+fn snippet_html(item: &Item, snippets: &Snippets, registry: Option<&Registry>) -> Option<String> {
+    let snippet = snippets.snippet(&item.body);
+    if !snippet.is_empty() {
+        return Some(snippet.to_html());
+    }
+    let mentions = alias_mentions(item, snippets, registry?);
+    let snippet = snippets.mention_snippet(&item.body, &mentions);
+    (!snippet.is_empty()).then(|| snippet.to_html())
+}
+
+/// The body's mentions of those of the item's entities whose name or an alias
+/// holds a query word, as byte ranges of the body weighted as that word.
+fn alias_mentions(
+    item: &Item,
+    snippets: &Snippets,
+    registry: &Registry,
+) -> Vec<(std::ops::Range<usize>, f32)> {
+    // Mentions point into `Item::text`, which ends with the body.
+    let body_start = item.text().len() - item.body.len();
+    let mut found = Vec::new();
+    for key in &item.entities {
+        let Some(entity) = registry.get(key) else {
+            continue;
+        };
+        let Some(weight) = snippets.label_weight(entity.labels()) else {
+            continue;
+        };
+        let in_body = item
+            .mentions
+            .iter()
+            .filter(|mention| mention.key == *key && mention.start >= body_start);
+        found.extend(
+            in_body.map(|mention| (mention.start - body_start..mention.end - body_start, weight)),
+        );
+    }
+    found
 }
 
 /// Escapes text for HTML.

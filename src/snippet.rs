@@ -27,6 +27,11 @@ use crate::search::escape_html;
 pub struct Snippets {
     /// The query's terms in the snippet field, with their weight.
     terms: Vec<(String, Score)>,
+    /// The query's terms in the names and aliases of the items' entities. A hit
+    /// found through an alias (`UNC3944` for an item that writes "Scattered
+    /// Spider") holds none of the query's words: its snippet highlights the
+    /// mentions of the entity the alias names instead.
+    label_terms: Vec<(String, Score)>,
     /// Longest fragment, in bytes (Tantivy's generator also counts bytes).
     max_bytes: usize,
     normalizer: TextAnalyzer,
@@ -59,36 +64,67 @@ impl Snippets {
         field: Field,
         max_bytes: usize,
     ) -> tantivy::Result<Snippets> {
-        let mut terms: BTreeSet<Term> = BTreeSet::new();
-        query.query_terms(&mut |term, _| {
-            if term.field() == field {
-                terms.insert(term.clone());
-            }
-        });
-        let mut weighted = Vec::with_capacity(terms.len());
-        for term in terms {
-            let Some(text) = term.value().as_str().map(str::to_string) else {
-                continue;
-            };
-            let documents = searcher.doc_freq(&term)?;
-            if documents > 0 {
-                weighted.push((text, 1.0 / (1.0 + documents as Score)));
-            }
-        }
-        Ok(Snippets::with_terms(weighted, max_bytes))
+        Ok(Snippets::with_terms(
+            weighted_terms(searcher, query, field)?,
+            max_bytes,
+        ))
+    }
+
+    /// Like [`Snippets::new`], with the query's terms in `labels` (the field of
+    /// entity names and aliases) for [`Snippets::mention_snippet`].
+    pub fn with_labels(
+        searcher: &Searcher,
+        query: &dyn Query,
+        field: Field,
+        labels: Field,
+        max_bytes: usize,
+    ) -> tantivy::Result<Snippets> {
+        let mut snippets = Snippets::new(searcher, query, field, max_bytes)?;
+        snippets.label_terms = weighted_terms(searcher, query, labels)?;
+        Ok(snippets)
     }
 
     /// Snippets highlighting `terms` (analyzed terms with their weight).
     pub fn with_terms(terms: Vec<(String, Score)>, max_bytes: usize) -> Snippets {
         Snippets {
             terms,
+            label_terms: Vec::new(),
             max_bytes,
             normalizer: normalizer(),
         }
     }
 
+    /// The weight of the rarest query term among the words of `labels` (an
+    /// entity's name and aliases), if any is.
+    pub fn label_weight<'l>(&self, labels: impl IntoIterator<Item = &'l str>) -> Option<Score> {
+        let mut normalizer = self.normalizer.clone();
+        labels
+            .into_iter()
+            .flat_map(|label| {
+                token_ranges(label)
+                    .into_iter()
+                    .map(move |token| &label[token])
+            })
+            .filter_map(|token| weight_in(&self.label_terms, token, &mut normalizer))
+            .reduce(Score::max)
+    }
+
     /// The best fragment of `text`; empty when no term is in it.
     pub fn snippet<'a>(&self, text: &'a str) -> Snippet<'a> {
+        self.best_fragment(text, &[])
+    }
+
+    /// The best fragment of `text` counting each token inside one of `mentions`
+    /// (byte ranges with a weight, from [`Snippets::label_weight`]) as a term.
+    pub fn mention_snippet<'a>(
+        &self,
+        text: &'a str,
+        mentions: &[(Range<usize>, Score)],
+    ) -> Snippet<'a> {
+        self.best_fragment(text, mentions)
+    }
+
+    fn best_fragment<'a>(&self, text: &'a str, mentions: &[(Range<usize>, Score)]) -> Snippet<'a> {
         let mut best: Option<Candidate> = None;
         let mut fragment = Candidate::new(0);
         let mut normalizer = self.normalizer.clone();
@@ -102,9 +138,11 @@ impl Snippets {
                 fragment = Candidate::new(token.start);
             }
             fragment.stop = token.end;
-            if let Some(score) = self.weight(&text[token.clone()], &mut normalizer) {
+            if let Some(score) = weight_in(&self.terms, &text[token.clone()], &mut normalizer) {
                 fragment.score += score;
                 fragment.highlighted.push(token);
+            } else if let Some((mention, score)) = within(mentions, &token) {
+                fragment.offer_mention(mention, token, *score);
             }
         }
         keep_better(&mut best, fragment);
@@ -122,23 +160,62 @@ impl Snippets {
             },
         }
     }
+}
 
-    /// The weight of the term a token of the text is, if it is a query term.
-    fn weight(&self, token: &str, normalizer: &mut TextAnalyzer) -> Option<Score> {
-        if token.is_ascii() {
-            return self
-                .terms
-                .iter()
-                .find(|(term, _)| is_ascii_lowercase_of(term, token))
-                .map(|(_, score)| *score);
+/// The terms of `query` in `field` that some document holds, weighted by their
+/// rarity in `searcher`.
+fn weighted_terms(
+    searcher: &Searcher,
+    query: &dyn Query,
+    field: Field,
+) -> tantivy::Result<Vec<(String, Score)>> {
+    let mut terms: BTreeSet<Term> = BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term.clone());
         }
-        let mut stream = normalizer.token_stream(token);
-        let term = stream.next()?.text.to_lowercase();
-        self.terms
-            .iter()
-            .find(|(known, _)| *known == term)
-            .map(|(_, score)| *score)
+    });
+    let mut weighted = Vec::with_capacity(terms.len());
+    for term in terms {
+        let Some(text) = term.value().as_str().map(str::to_string) else {
+            continue;
+        };
+        let documents = searcher.doc_freq(&term)?;
+        if documents > 0 {
+            weighted.push((text, 1.0 / (1.0 + documents as Score)));
+        }
     }
+    Ok(weighted)
+}
+
+/// The weight of the term a token of the text is, if it is one of `terms`.
+fn weight_in(
+    terms: &[(String, Score)],
+    token: &str,
+    normalizer: &mut TextAnalyzer,
+) -> Option<Score> {
+    if token.is_ascii() {
+        return terms
+            .iter()
+            .find(|(term, _)| is_ascii_lowercase_of(term, token))
+            .map(|(_, score)| *score);
+    }
+    let mut stream = normalizer.token_stream(token);
+    let term = stream.next()?.text.to_lowercase();
+    terms
+        .iter()
+        .find(|(known, _)| *known == term)
+        .map(|(_, score)| *score)
+}
+
+/// The mention a token lies in, with its weight.
+fn within<'m>(
+    mentions: &'m [(Range<usize>, Score)],
+    token: &Range<usize>,
+) -> Option<&'m (Range<usize>, Score)> {
+    mentions
+        .iter()
+        .find(|(range, _)| range.start <= token.start && token.end <= range.end)
 }
 
 /// Whether `term` is `token` with its ASCII letters in lower case.
@@ -157,6 +234,20 @@ impl Candidate {
             start,
             stop: start,
             highlighted: Vec::new(),
+        }
+    }
+
+    /// Highlights a token of a mention: the mention's tokens make one highlight
+    /// (`Scattered-Spider`), and the mention counts once.
+    fn offer_mention(&mut self, mention: &Range<usize>, token: Range<usize>, score: Score) {
+        match self.highlighted.last_mut() {
+            Some(last) if last.start >= mention.start && last.end <= mention.end => {
+                last.end = token.end
+            }
+            _ => {
+                self.score += score;
+                self.highlighted.push(token);
+            }
         }
     }
 }

@@ -736,3 +736,37 @@ fn date_order_does_not_depend_on_segments() {
         .unwrap();
     assert_eq!(first_of_day.id, "2026-05-20");
 }
+
+/// A hit found through an alias alone (the query's words are in none of its text)
+/// highlights the mentions of the entity the alias names: UNC3944 is an alias of
+/// Scattered Spider, FIN11 of Cl0p.
+#[test]
+fn alias_hits_highlight_the_entity_they_name() {
+    let unc = query("UNC3944", 10);
+    assert_eq!(
+        ids(&unc),
+        [
+            "2026-07-03/adapthealth-breached-via-a-social-engineered-hijack-of-a-thi",
+            "2026-08-10/esxi-busybox-ash-command-obfuscation-21-techniques",
+        ]
+    );
+    assert!(unc.hits[0]
+        .snippet
+        .contains("echoes <b>Scattered-Spider</b>-style help-desk"));
+    assert!(unc.hits[1]
+        .snippet
+        .contains("CrowdStrike names <b>Scattered Spider</b> and Akira"));
+
+    let fin11 = query("FIN11", 10);
+    assert_eq!(fin11.total, 3);
+    assert!(fin11
+        .hits
+        .iter()
+        .all(|hit| hit.snippet.to_lowercase().contains("<b>cl0p</b>")));
+    // A word of the text is highlighted as before, not the mentions around it.
+    let named = query("Scattered Spider", 10);
+    assert!(named
+        .hits
+        .iter()
+        .any(|hit| hit.snippet.contains("<b>Scattered</b> <b>Spider</b>")));
+}

@@ -174,3 +174,19 @@ fn no_term_no_snippet() {
     assert!(snippet.is_empty());
     assert_eq!(snippet.to_html(), "");
 }
+
+#[test]
+fn a_mention_is_one_highlight_and_picks_its_fragment() {
+    let text = "Many unrelated words open this text. It echoes Scattered-Spider-style tradecraft.";
+    let start = text.find("Scattered").unwrap();
+    let mention = start..start + "Scattered-Spider".len();
+    let snippets = Snippets::with_terms(Vec::new(), 40);
+    assert!(snippets.snippet(text).is_empty());
+
+    let snippet = snippets.mention_snippet(text, &[(mention.clone(), 0.5)]);
+    assert_eq!(snippet.highlighted, vec![mention]);
+    assert_eq!(
+        snippet.to_html(),
+        "echoes <b>Scattered-Spider</b>-style tradecraft"
+    );
+}
