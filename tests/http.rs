@@ -784,6 +784,8 @@ async fn user_errors_are_4xx_json() {
         ("/api/entities?type=spaceship", 400),
         ("/api/entities?limit=0", 400),
         ("/api/entities/actor%FFapt42", 400),
+        ("/api/search?q=abc%FF", 400),
+        ("/api/entities?type=actor%FF", 400),
     ];
     for (uri, status) in cases {
         let answer = get(uri).await;
@@ -794,6 +796,11 @@ async fn user_errors_are_4xx_json() {
             .to_string();
         assert!(!error.is_empty(), "{uri}");
     }
+    let answer = get("/api/search?q=%FF").await;
+    assert_eq!(
+        answer.json()["error"],
+        "q: the percent-encoded bytes of `q=%FF` are not UTF-8 text"
+    );
     let answer = get("/api/search?section=no-such-section").await;
     assert!(answer.json()["error"]
         .as_str()

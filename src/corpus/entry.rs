@@ -59,12 +59,22 @@ struct SourceField {
 /// `date` and `slug` come from it.
 pub fn parse(path: &str, date: &str, slug_part: &str, text: &str) -> Result<Item, CorpusError> {
     let (front, body, body_line) = split_front_matter(path, text)?;
-    let front: FrontMatter =
-        serde_yaml_ng::from_str(front).map_err(|error| CorpusError::Syntax {
+    let front: FrontMatter = serde_yaml_ng::from_str(front).map_err(|error| {
+        let line = error.location().map_or(1, |location| location.line() + 1);
+        let message = match serde_yaml_ng::from_str::<Value>(front) {
+            Ok(value) if !value.is_mapping() => {
+                "front matter: write `name: value` fields (title:, tags:, …) between the \
+                 two `---` lines"
+                    .to_string()
+            }
+            _ => format!("front matter: {error}"),
+        };
+        CorpusError::Syntax {
             path: path.to_string(),
-            line: error.location().map_or(1, |location| location.line() + 1),
-            message: format!("front matter: {error}"),
-        })?;
+            line,
+            message,
+        }
+    })?;
 
     if let Some(bad) = front
         .entities
@@ -365,5 +375,17 @@ mod tests {
             (empty.title.as_str(), empty.body.as_str(), empty.line),
             ("x", "Body.", 3)
         );
+        // Front matter that is one value, not fields, says what to write.
+        for value in ["null", "just a line", "- a\n- b"] {
+            let text = format!("---\n{value}\n---\nBody.\n");
+            let error = parse("entries/2026-05-04/x.md", "2026-05-04", "x", &text)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.starts_with("entries/2026-05-04/x.md:")
+                    && error.contains("write `name: value` fields"),
+                "{error}"
+            );
+        }
     }
 }

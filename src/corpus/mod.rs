@@ -316,9 +316,18 @@ pub fn identify(path: &str) -> Result<Origin, CorpusError> {
 pub fn cve_id(text: &str) -> Option<String> {
     let upper = text.trim().to_ascii_uppercase();
     let (year, number) = upper.strip_prefix("CVE-")?.split_once('-')?;
-    let digits =
-        |part: &str, min: usize| part.len() >= min && part.bytes().all(|b| b.is_ascii_digit());
-    (digits(year, 4) && year.len() == 4 && digits(number, 4)).then_some(upper)
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    (digits(year) && digits(number) && is_cve_number(year, number)).then_some(upper)
+}
+
+/// Whether the digits of a year and a sequence number make an id the CVE program
+/// assigns: a four-digit year from 1999, its first, and a number of four digits or
+/// more, not all zeros, with no leading zero past four digits. `CVE-0000-0000` and
+/// `CVE-2026-00001` are placeholders or typing errors, not vulnerabilities.
+pub fn is_cve_number(year: &str, number: &str) -> bool {
+    let zeros = number.bytes().all(|digit| digit == b'0');
+    let padded = number.len() > 4 && number.starts_with('0');
+    year.len() == 4 && year >= "1999" && number.len() >= 4 && !zeros && !padded
 }
 
 /// Entry file names are slugs: letters, digits, `-` and `_`, starting with a letter
@@ -627,6 +636,20 @@ mod tests {
         assert_eq!(cve_id("n/a"), None);
         assert_eq!(cve_id("none (no CVE assigned)"), None);
         assert_eq!(cve_id("CVE-26-1234"), None);
+        assert_eq!(cve_id("CVE-1999-0001").as_deref(), Some("CVE-1999-0001"));
+        assert_eq!(
+            cve_id("CVE-2026-1234567").as_deref(),
+            Some("CVE-2026-1234567")
+        );
+        for placeholder in [
+            "CVE-0000-0000",
+            "CVE-2026-0000",
+            "CVE-1998-1234",
+            "CVE-2026-00001",
+            "CVE-2026-123",
+        ] {
+            assert_eq!(cve_id(placeholder), None, "{placeholder}");
+        }
     }
 
     #[test]

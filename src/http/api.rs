@@ -31,7 +31,7 @@ pub(crate) async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let request = Params::parse(raw.as_deref()).search_request(search::DEFAULT_LIMIT)?;
+    let request = Params::parse(raw.as_deref())?.search_request(search::DEFAULT_LIMIT)?;
     let kept_as = format!("search?{}", raw.unwrap_or_default());
     state
         .json_answer(kept_as, move |index, linked| {
@@ -55,7 +55,7 @@ pub(crate) async fn entities(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<EntityList>, AppError> {
-    let params = Params::parse(raw.as_deref());
+    let params = Params::parse(raw.as_deref())?;
     let list = state
         .blocking(move |index, linked| {
             let filter = entity_filter(&params, &linked.registry)?;
@@ -103,7 +103,7 @@ pub(crate) async fn entity(
     PathText(key): PathText,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let window = Params::parse(raw.as_deref()).window()?;
+    let window = Params::parse(raw.as_deref())?.window()?;
     let kept_as = format!("entity/{key}?{}", raw.unwrap_or_default());
     state
         .json_answer(kept_as, move |index, linked| {
@@ -202,7 +202,7 @@ pub(crate) async fn tag(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Annotation>, AppError> {
-    let params = Params::parse(raw.as_deref());
+    let params = Params::parse(raw.as_deref())?;
     params.only(&["suggest"])?;
     let suggest = params.flag("suggest")?;
     let text = body_text(&headers, body?)?;

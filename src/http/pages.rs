@@ -39,7 +39,7 @@ pub(crate) async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
-    let params = Params::parse(raw.as_deref());
+    let params = Params::parse(raw.as_deref())?;
     let request = match params.search_request(PAGE_SIZE) {
         Ok(request) => request,
         Err(error) => {
@@ -73,7 +73,7 @@ pub(crate) async fn search(
 
 /// `/entities?prefix=&type=&limit=`.
 pub(crate) async fn entities(State(state): State<AppState>, RawQuery(raw): RawQuery) -> PageResult {
-    let params = Params::parse(raw.as_deref());
+    let params = Params::parse(raw.as_deref())?;
     let page = state
         .blocking(move |index, linked| {
             let filter = entity_filter(&params, &linked.registry)?;
@@ -96,7 +96,7 @@ pub(crate) async fn entity(
     RawQuery(raw): RawQuery,
 ) -> PageResult {
     let PathText(key) = key?;
-    let window = Params::parse(raw.as_deref()).window()?;
+    let window = Params::parse(raw.as_deref())?.window()?;
     let page = state
         .blocking(move |index, linked| {
             let page = entity_page::entity_page(index, &linked.registry, &key, window)?;

@@ -28,17 +28,24 @@ pub(crate) struct Params {
 }
 
 impl Params {
-    /// Decodes a raw query string (without the `?`).
-    pub(crate) fn parse(raw: Option<&str>) -> Params {
-        let pairs = raw
-            .map(|raw| {
-                url::form_urlencoded::parse(raw.as_bytes())
-                    .map(|(key, value)| (key.into_owned(), value.into_owned()))
-                    .filter(|(_, value)| !value.trim().is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
-        Params { pairs }
+    /// Decodes a raw query string (without the `?`). A value whose bytes are no
+    /// UTF-8 text (`q=%FF`) is refused, naming its parameter: decoded, it would
+    /// become a replacement character and search for something nobody typed.
+    pub(crate) fn parse(raw: Option<&str>) -> Result<Params, AppError> {
+        let mut pairs = Vec::new();
+        for part in raw.unwrap_or_default().split('&') {
+            for (key, value) in url::form_urlencoded::parse(part.as_bytes()) {
+                if value.contains('\u{fffd}') && !part.to_ascii_uppercase().contains("%EF%BF%BD") {
+                    return Err(AppError::BadRequest(format!(
+                        "{key}: the percent-encoded bytes of `{part}` are not UTF-8 text"
+                    )));
+                }
+                if !value.trim().is_empty() {
+                    pairs.push((key.into_owned(), value.into_owned()));
+                }
+            }
+        }
+        Ok(Params { pairs })
     }
 
     /// Refuses parameters outside `known`, naming the valid ones: a typo such as
@@ -171,7 +178,8 @@ mod tests {
 
     #[test]
     fn a_bare_plus_is_a_space_and_an_encoded_plus_is_kept() {
-        let params = Params::parse(Some("q=NIS2+France&q=%2BAPT42&section=a&section=b&from="));
+        let params =
+            Params::parse(Some("q=NIS2+France&q=%2BAPT42&section=a&section=b&from=")).unwrap();
         assert_eq!(params.all("q"), ["NIS2 France", "+APT42"]);
         assert_eq!(params.all("section"), ["a", "b"]);
         assert_eq!(params.one("from").unwrap(), None);
@@ -179,7 +187,7 @@ mod tests {
 
     #[test]
     fn bad_values_are_user_errors() {
-        let params = Params::parse(Some("limit=ten&to=1&to=2&suggest=maybe&sectoin=x"));
+        let params = Params::parse(Some("limit=ten&to=1&to=2&suggest=maybe&sectoin=x")).unwrap();
         assert!(matches!(
             params.number("limit"),
             Err(AppError::BadRequest(_))
@@ -194,5 +202,18 @@ mod tests {
             error.starts_with("unknown parameter `suggest`; valid: q, section"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn bytes_that_are_no_text_are_refused_and_a_replacement_character_is_kept() {
+        let error = Params::parse(Some("limit=3&q=abc%FF"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "q: the percent-encoded bytes of `q=abc%FF` are not UTF-8 text"
+        );
+        let kept = Params::parse(Some("q=%EF%BF%BD+%C3%A9")).unwrap();
+        assert_eq!(kept.all("q"), ["\u{fffd} é"]);
     }
 }

@@ -102,7 +102,7 @@ pub(crate) async fn ingest(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<IngestAnswer>, AppError> {
-    let params = Params::parse(raw.as_deref());
+    let params = Params::parse(raw.as_deref())?;
     params.only(&["path"])?;
     let named = match params.one("path")? {
         Some(path) => Some(path),
@@ -199,7 +199,7 @@ pub(crate) async fn reload_registry(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<ReloadAnswer>, AppError> {
-    Params::parse(raw.as_deref()).only(&[])?;
+    Params::parse(raw.as_deref())?.only(&[])?;
     let _writer = state.inner.writer.lock().await;
     let path = state.inner.registry_path.clone();
     let (linked, summary) = state

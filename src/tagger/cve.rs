@@ -1,5 +1,6 @@
 //! CVE ids in text: `CVE-YYYY-NNNN…` in any case, on word boundaries, and the
-//! lists briefs shorten them to.
+//! lists briefs shorten them to. Only ids the CVE program could assign count
+//! ([`is_cve_number`]): not `CVE-0000-0000`.
 //!
 //! Briefs write one year's ids as `CVE-2026-29201/29202/29203`,
 //! `CVE-2026-5786 / 5788 / 7821`, `CVE-2026-49200/-49201` or `CVE-2026-23926/27/28`
@@ -9,6 +10,7 @@
 //! sequence number and nothing after it makes it part of something else.
 
 use super::{Boundaries, Candidate};
+use crate::corpus::is_cve_number;
 
 /// Every CVE id of `text`, listed ones included; keys are upper-case.
 pub(super) fn candidates(text: &str, boundaries: &Boundaries) -> Vec<Candidate> {
@@ -23,7 +25,10 @@ pub(super) fn candidates(text: &str, boundaries: &Boundaries) -> Vec<Candidate> 
         }
         let number = digits(bytes, at + 9);
         let end = at + 9 + number;
-        if number < 4 || !boundaries.is_start(at) || !boundaries.is_end(text, end) {
+        if !is_cve_number(&text[at + 4..at + 8], &text[at + 9..end])
+            || !boundaries.is_start(at)
+            || !boundaries.is_end(text, end)
+        {
             continue;
         }
         candidates.push(Candidate {
@@ -72,8 +77,8 @@ fn listed_after(text: &str, boundaries: &Boundaries, start: usize, end: usize) -
 
 /// The sequence number a listed `written` stands for after `previous`: 4 to 7
 /// digits as they are, or 1 to 3 that replace the end of `previous` and give a
-/// greater number (`23926/27`). `None` for what reads as a year (1990–2099), for
-/// zeros, and for a leading zero before five digits or more, which no CVE has.
+/// greater number (`23926/27`). `None` for what reads as a year (1990–2099), and
+/// for what no CVE has (see [`is_cve_number`]).
 fn sequence_number(previous: &str, written: &str) -> Option<String> {
     let number = match written.len() {
         1..=3 if written.len() < previous.len() => {
@@ -86,9 +91,7 @@ fn sequence_number(previous: &str, written: &str) -> Option<String> {
         _ => return None,
     };
     let year = number.len() == 4 && ("1990".."2100").contains(&number.as_str());
-    let zeros = number.bytes().all(|digit| digit == b'0');
-    let padded = number.len() > 4 && number.starts_with('0');
-    (!year && !zeros && !padded).then_some(number)
+    (!year && is_cve_number("1999", &number)).then_some(number)
 }
 
 /// Where a listed number would start after `at`: past a slash with at most one

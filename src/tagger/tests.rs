@@ -236,6 +236,12 @@ fn cve_ids() {
                 expected: &[("CVE-2026-0300", "cve-2026-0300")],
             },
             Row {
+                name: "placeholders and ids the CVE program never assigns",
+                text: "CVE-0000-0000, CVE-2026-0000, CVE-1998-1234 and CVE-2026-00001 \
+                       but CVE-1999-0001",
+                expected: &[("CVE-1999-0001", "CVE-1999-0001")],
+            },
+            Row {
                 name: "slash pair",
                 text: "CVE-2026-10520/CVE-2026-10523",
                 expected: &[
