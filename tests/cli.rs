@@ -618,6 +618,13 @@ fn gen_corpus_refuses_counts_out_of_range_and_a_folder_in_use() {
         );
     }
 
+    // No items with synthetic entities: a registry alone, as the tagging
+    // benchmark asks for.
+    assert!(generate("0", "5").status.success());
+    assert!(out.join("entities/registry.yaml").is_file());
+    assert!(!out.join("briefs").exists());
+    std::fs::remove_dir_all(&out).unwrap();
+
     assert!(generate("30", "0").status.success());
     let output = generate("30", "0");
     assert_eq!(output.status.code(), Some(2));
