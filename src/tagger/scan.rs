@@ -7,6 +7,11 @@
 //! same text, advanced together in one loop, are three independent chains whose
 //! loads overlap: the same matches at about 1.9 times the speed of one scan
 //! (measured on 8 MB of item texts; four stretches were no faster, six slower).
+//!
+//! The scan reads a hyphen as a space, as the labels are written (see
+//! `fold_hyphens`), so that one label matches both spellings. Mapping the byte in
+//! the loop costs nothing next to the transition's load; a copy of the text with
+//! its hyphens replaced cost a quarter of the scan.
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{dfa, nfa, Anchored, MatchKind};
@@ -88,7 +93,7 @@ fn scan<A: Automaton>(automaton: &A, text: &[u8], hits: &mut Vec<Hit>) {
     for step in 0..lane {
         for (state, &begin) in states.iter_mut().zip(&begins) {
             let at = begin + step;
-            *state = automaton.next_state(Anchored::No, *state, text[at]);
+            *state = automaton.next_state(Anchored::No, *state, byte(text, at));
             if automaton.is_special(*state) {
                 report(automaton, *state, at + 1, 0..usize::MAX, hits);
             }
@@ -114,10 +119,19 @@ fn run_on<A: Automaton>(
     hits: &mut Vec<Hit>,
 ) {
     for at in bytes {
-        state = automaton.next_state(Anchored::No, state, text[at]);
+        state = automaton.next_state(Anchored::No, state, byte(text, at));
         if automaton.is_special(state) {
             report(automaton, state, at + 1, starts.clone(), hits);
         }
+    }
+}
+
+/// The byte at `at` as the labels are written: a hyphen as a space.
+#[inline(always)]
+fn byte(text: &[u8], at: usize) -> u8 {
+    match text[at] {
+        b'-' => b' ',
+        other => other,
     }
 }
 
@@ -207,5 +221,17 @@ mod tests {
                 text.push_str(pieces[next % pieces.len()]);
             }
         }
+    }
+
+    #[test]
+    fn a_hyphen_reads_as_a_space() {
+        let scanner = Labels::new(&["lazarus group"], true);
+        let text = "Lazarus-Group, lazarus group, lazarus_group";
+        let found: Vec<&str> = scanner
+            .hits(text.as_bytes())
+            .iter()
+            .map(|hit| &text[hit.start..hit.end])
+            .collect();
+        assert_eq!(found, ["Lazarus-Group", "lazarus group"]);
     }
 }

@@ -198,10 +198,25 @@ fn names_spelled_with_other_separators() {
                 text: "CharmingKitten and charmingkitten",
                 expected: &[("actor:apt42", "CharmingKitten")],
             },
+            Row {
+                name: "hyphens and spaces mixed",
+                text: "the AB-CD Loader and the ab cd-loader",
+                expected: &[
+                    ("tool:ab-cd", "AB-CD Loader"),
+                    ("tool:ab-cd", "ab cd-loader"),
+                ],
+            },
         ],
         DICTIONARY,
         TaggerBuilder::new(),
     );
+    // One pattern serves every mix of hyphens and spaces: "Charming Kitten" and
+    // "AB-CD Loader" are two patterns each (as written, and run together).
+    let tagger = TaggerBuilder::new().build(&registry(&[
+        ("actor:apt42", "Charming Kitten", &[]),
+        ("tool:ab-cd", "AB-CD Loader", &[]),
+    ]));
+    assert_eq!(tagger.label_count(), 4);
     assert_eq!(
         spellings("World Leaks"),
         [
