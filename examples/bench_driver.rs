@@ -169,8 +169,9 @@ fn labels(registry: &Path, out: &Path) -> Result<Value> {
     let mut count = 0;
     for entity in registry.live() {
         // The spellings dossier's tagger matches: hyphens and spaces swapped, and
-        // capitalised words run together in exact case.
-        for (label, joined) in entity.labels().flat_map(dossier::tagger::spellings) {
+        // capitalised words run together; `exact` where it matches them only in
+        // exact case (the run-together words, a code name written with spaces).
+        for (label, exact_only) in entity.labels().flat_map(dossier::tagger::spellings) {
             let chars = label.chars().count();
             let shouty = label
                 .chars()
@@ -179,7 +180,7 @@ fn labels(registry: &Path, out: &Path) -> Result<Value> {
                 0..=1 => continue,
                 2..=3 if shouty => true,
                 2..=3 => continue,
-                _ => joined,
+                _ => exact_only,
             };
             serde_json::to_writer(
                 &mut file,

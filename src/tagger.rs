@@ -140,11 +140,12 @@ impl TaggerBuilder {
                     });
                     patterns.len() - 1
                 });
-                let exact = (rule != CaseRule::AnyCase).then(|| label.clone());
+                let any_case = rule == CaseRule::AnyCase;
                 let target = Target {
                     key: entity.key.clone(),
-                    exact,
+                    exact: (!any_case).then(|| label.clone()),
                     word: rule == CaseRule::Word,
+                    separators: (any_case && label.contains(['-', ' '])).then(|| label.clone()),
                 };
                 if !patterns[at].targets.contains(&target) {
                     patterns[at].targets.push(target);
@@ -187,11 +188,13 @@ impl TaggerBuilder {
     }
 }
 
-/// The spellings a label is matched in, each with `true` when it is the words
-/// joined: the label; with its hyphens as spaces and its spaces as hyphens ("DigiCert
-/// support-portal compromise", "Support Portal Compromise"); and, for a name of
-/// capitalised words, the words run together in that case ("World Leaks",
-/// "WorldLeaks"), which matches in exact case only so that no ordinary word is made.
+/// The spellings a label is matched in, each with `true` when it matches in exact
+/// case only: the label; with its hyphens as spaces and its spaces as hyphens
+/// ("DigiCert support-portal compromise", "Support Portal Compromise"); and, for a
+/// name of capitalised words, the words run together in that case ("World Leaks",
+/// "WorldLeaks"), exact so that no ordinary word is made. A code name whose hyphen
+/// binds a number or a short part (`Storm-2949`, `TAG-179`, `PRT-Scan`) is also
+/// matched with spaces only in its own case: "tag 179" and "a PRT scan" are prose.
 pub fn spellings(label: &str) -> Vec<(String, bool)> {
     let label = label.trim();
     let mut spellings = vec![(label.to_string(), false)];
@@ -202,9 +205,10 @@ pub fn spellings(label: &str) -> Vec<(String, bool)> {
     if words.len() < 2 {
         return spellings;
     }
-    for spelled in [words.join(" "), words.join("-")] {
+    let code = is_code_name(label);
+    for (spelled, exact) in [(words.join(" "), code), (words.join("-"), false)] {
         if !spellings.iter().any(|(known, _)| *known == spelled) {
-            spellings.push((spelled, false));
+            spellings.push((spelled, exact));
         }
     }
     let capitalised = words
@@ -214,6 +218,27 @@ pub fn spellings(label: &str) -> Vec<(String, bool)> {
         spellings.push((words.concat(), true));
     }
     spellings
+}
+
+/// `true` when a hyphen of the label joins a part of at most three characters or
+/// one with a digit: `Storm-2949`, `TAG-179`, `APT-C-36`, not `Shai-Hulud`.
+fn is_code_name(label: &str) -> bool {
+    label
+        .split_whitespace()
+        .filter(|word| word.contains('-'))
+        .flat_map(|word| word.split('-'))
+        .any(|part| part.chars().count() <= 3 || part.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// Whether `text` writes a hyphen or a space wherever `spelling` does: the scan
+/// reads both alike, a spelling in any case must keep its own.
+fn same_separators(spelling: &str, text: &str) -> bool {
+    let mut written = text.chars();
+    spelling.chars().all(|expected| match written.next() {
+        Some(found) if matches!(expected, '-' | ' ') => found == expected,
+        Some(_) => true,
+        None => false,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,6 +256,9 @@ struct Target {
     exact: Option<String>,
     /// An ordinary word: not matched at the start of a sentence.
     word: bool,
+    /// The spelling, when it matches in any case and holds a hyphen or a space:
+    /// the text must write those as it does (see [`same_separators`]).
+    separators: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -299,10 +327,15 @@ impl Tagger {
             let pattern = hit.pattern;
             let sentence_start = starts_sentence(text, start);
             let targets = self.patterns[pattern].targets.iter().filter(|target| {
-                target
+                let case = target
                     .exact
                     .as_deref()
-                    .is_none_or(|exact| exact == original)
+                    .is_none_or(|exact| exact == original);
+                let separators = target
+                    .separators
+                    .as_deref()
+                    .is_none_or(|spelling| same_separators(spelling, original));
+                case && separators
             });
             let (words, names): (Vec<&Target>, Vec<&Target>) =
                 targets.partition(|target| target.word);
@@ -450,6 +483,21 @@ impl<'t> Folded<'t> {
             }
         }
     }
+}
+
+/// The CVE ids a field names, as the tagger reads them in text: one id, or a list
+/// such as `CVE-2026-29201/29202` (a footer's `CVE:` field, a front matter's
+/// `cves:` entry). Upper case, in order, each once.
+pub fn cve_ids(text: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for candidate in cve::candidates(text, &Boundaries::new(text)) {
+        for key in candidate.keys {
+            if !ids.contains(&key) {
+                ids.push(key);
+            }
+        }
+    }
+    ids
 }
 
 /// A folded label with its hyphens as spaces, as the scan reads a text (see

@@ -321,8 +321,10 @@ impl<'a> BriefParser<'a> {
     /// level 4 ones, `0` when its items are bold-lead paragraphs.
     fn item_heading_level(&self, blocks: &[&Block]) -> u8 {
         let is_item_heading = |block: &&&Block, depth: u8| {
+            let heading = || heading_text(self.slice(block));
             block.kind == BlockKind::Heading(depth)
-                && !self.is_subsection(&heading_text(self.slice(block)))
+                && !self.is_subsection(&heading())
+                && !self.map.is_rollup(&heading())
         };
         if blocks.iter().any(|block| is_item_heading(&block, 3)) {
             3
@@ -766,6 +768,27 @@ mod tests {
         assert!(parsed.items[2].update);
         assert_eq!(parsed.items[2].update_of.as_deref(), Some("2026-05-06"));
         assert_eq!(parsed.items[2].section, "updates");
+    }
+
+    #[test]
+    fn a_summary_table_among_bold_lead_items_is_a_rollup_between_them() {
+        let text = "# B\n\n## 3. Notable Incidents\n\n**Bold story one.** Qilin did it.\n\n\
+                    #### Summary Table\n\n| CVE-2026-12121 | bold |\n|---|---|\n\n\
+                    **Bold story two.** Akira did another.\n";
+        let parsed = brief("2026-05-01", text);
+        let items: Vec<_> = parsed
+            .items
+            .iter()
+            .map(|item| (item.title.as_str(), item.rollup, item.body.as_str()))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                ("Bold story one", false, "Qilin did it."),
+                ("Summary Table", true, "| CVE-2026-12121 | bold"),
+                ("Bold story two", false, "Akira did another."),
+            ]
+        );
     }
 
     #[test]

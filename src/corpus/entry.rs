@@ -213,7 +213,7 @@ fn footer_of(front: &FrontMatter) -> Footer {
     };
     for cve in &front.cves {
         match cve {
-            CveField::Id(id) => footer.cves.extend(corpus::cve_id(id)),
+            CveField::Id(id) => footer.cves.extend(crate::tagger::cve_ids(id)),
             CveField::Detailed {
                 id,
                 cvss,
@@ -221,7 +221,7 @@ fn footer_of(front: &FrontMatter) -> Footer {
                 auth,
                 status,
             } => {
-                footer.cves.extend(corpus::cve_id(id));
+                footer.cves.extend(crate::tagger::cve_ids(id));
                 footer.cvss = footer
                     .cvss
                     .take()
@@ -264,16 +264,17 @@ fn is_key(key: &str) -> bool {
 
 fn explicit_keys(front: &FrontMatter) -> Vec<String> {
     // Keys are lower-case `type:slug`; an author's `ACTOR:Qilin` means `actor:qilin`.
+    // CVE ids are upper case, as the tagger and every page spell them.
     let mut keys: Vec<String> = front
         .entities
         .iter()
-        .map(|key| key.trim().to_lowercase())
+        .map(|key| corpus::cve_id(key).unwrap_or_else(|| key.trim().to_lowercase()))
         .collect();
     for cve in &front.cves {
         let id = match cve {
             CveField::Id(id) | CveField::Detailed { id, .. } => id,
         };
-        keys.extend(corpus::cve_id(id));
+        keys.extend(crate::tagger::cve_ids(id));
     }
     keys.retain(|key| !key.is_empty());
     keys.dedup();
@@ -345,6 +346,27 @@ mod tests {
             ["security.paloaltonetworks.com", "thehackernews.com"]
         );
         assert_eq!(item.line, 23);
+    }
+
+    #[test]
+    fn cve_ids_in_front_matter_are_upper_case_and_lists_name_each() {
+        let text = "---\ntitle: x\nentities: [cve-2026-4444, Actor:Qilin]\n\
+                    cves:\n  - CVE-2026-29201/29202\n  - id: cve-2026-5787\n---\nBody.\n";
+        let item = parse("entries/2026-05-04/x.md", "2026-05-04", "x", text).unwrap();
+        assert_eq!(
+            item.explicit_entities,
+            [
+                "CVE-2026-4444",
+                "actor:qilin",
+                "CVE-2026-29201",
+                "CVE-2026-29202",
+                "CVE-2026-5787"
+            ]
+        );
+        assert_eq!(
+            item.footer.cves,
+            ["CVE-2026-29201", "CVE-2026-29202", "CVE-2026-5787"]
+        );
     }
 
     #[test]

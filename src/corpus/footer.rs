@@ -1,7 +1,7 @@
 //! The per-item metadata footer of later briefs:
 //! `— *Source: [l](u) · Additional source: [l](u) · Tags: a, b · Region: r · CVE: …*`.
 
-use crate::corpus::{self, markdown};
+use crate::corpus::markdown;
 use crate::item::{Footer, Source};
 
 /// The em dash and asterisk that open a footer line.
@@ -38,9 +38,11 @@ pub fn parse(markdown: &str) -> (Footer, Vec<Source>) {
             "sector" | "sectors" => footer.sectors.extend(list(value)),
             "cve" | "cves" => {
                 for value in list(value) {
-                    match corpus::cve_id(&value) {
-                        Some(id) => footer.cves.push(id),
-                        None => footer.other.push((name.trim().to_string(), value)),
+                    match crate::tagger::cve_ids(&value) {
+                        ids if ids.is_empty() => {
+                            footer.other.push((name.trim().to_string(), value))
+                        }
+                        ids => footer.cves.extend(ids),
                     }
                 }
             }
@@ -94,6 +96,9 @@ mod tests {
         assert_eq!(footer.regions, ["europe", "switzerland"]);
         assert_eq!(footer.sectors, ["public-sector"]);
         assert_eq!(footer.cves, ["CVE-2026-9082"]);
+        let (listed, _) = parse("— *Source: [x](https://x.org) · CVE: CVE-2026-29201/29202, n/a*");
+        assert_eq!(listed.cves, ["CVE-2026-29201", "CVE-2026-29202"]);
+        assert_eq!(listed.other, [("CVE".to_string(), "n/a".to_string())]);
         assert_eq!(footer.cvss.as_deref(), Some("9.8"));
         assert_eq!(footer.vector.as_deref(), Some("zero-click"));
         assert_eq!(footer.auth.as_deref(), Some("pre-auth"));

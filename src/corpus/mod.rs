@@ -321,13 +321,14 @@ pub fn cve_id(text: &str) -> Option<String> {
 }
 
 /// Whether the digits of a year and a sequence number make an id the CVE program
-/// assigns: a four-digit year from 1999, its first, and a number of four digits or
+/// assigns: a four-digit year from 1999, its first, to 2099, and a number of four digits or
 /// more, not all zeros, with no leading zero past four digits. `CVE-0000-0000` and
 /// `CVE-2026-00001` are placeholders or typing errors, not vulnerabilities.
 pub fn is_cve_number(year: &str, number: &str) -> bool {
     let zeros = number.bytes().all(|digit| digit == b'0');
     let padded = number.len() > 4 && number.starts_with('0');
-    year.len() == 4 && year >= "1999" && number.len() >= 4 && !zeros && !padded
+    let year_known = ("1999".."2100").contains(&year);
+    year.len() == 4 && year_known && number.len() >= 4 && !zeros && !padded
 }
 
 /// Entry file names are slugs: letters, digits, `-` and `_`, starting with a letter
@@ -647,6 +648,7 @@ mod tests {
             "CVE-1998-1234",
             "CVE-2026-00001",
             "CVE-2026-123",
+            "CVE-9999-1234",
         ] {
             assert_eq!(cve_id(placeholder), None, "{placeholder}");
         }

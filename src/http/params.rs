@@ -27,22 +27,41 @@ pub(crate) struct Params {
     pairs: Vec<(String, String)>,
 }
 
+/// A name or value of `application/x-www-form-urlencoded`: `+` is a space, `%XX`
+/// a byte; `None` when the bytes are not UTF-8.
+fn form_decoded(text: &str) -> Option<String> {
+    let spaced = text.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .ok()
+        .map(|decoded| decoded.into_owned())
+}
+
 impl Params {
-    /// Decodes a raw query string (without the `?`). A value whose bytes are no
-    /// UTF-8 text (`q=%FF`) is refused, naming its parameter: decoded, it would
-    /// become a replacement character and search for something nobody typed.
+    /// Decodes a raw query string (without the `?`). A name or value whose bytes
+    /// are no UTF-8 text (`q=%FF`) is refused, naming it: decoded leniently it
+    /// would become a replacement character and search for what nobody typed.
     pub(crate) fn parse(raw: Option<&str>) -> Result<Params, AppError> {
         let mut pairs = Vec::new();
-        for part in raw.unwrap_or_default().split('&') {
-            for (key, value) in url::form_urlencoded::parse(part.as_bytes()) {
-                if value.contains('\u{fffd}') && !part.to_ascii_uppercase().contains("%EF%BF%BD") {
-                    return Err(AppError::BadRequest(format!(
-                        "{key}: the percent-encoded bytes of `{part}` are not UTF-8 text"
-                    )));
-                }
-                if !value.trim().is_empty() {
-                    pairs.push((key.into_owned(), value.into_owned()));
-                }
+        for part in raw
+            .unwrap_or_default()
+            .split('&')
+            .filter(|part| !part.is_empty())
+        {
+            let (key, value) = part.split_once('=').unwrap_or((part, ""));
+            let not_text = || {
+                AppError::BadRequest(format!(
+                    "`{part}`: its percent-encoded bytes are not UTF-8 text"
+                ))
+            };
+            let key = form_decoded(key).ok_or_else(not_text)?;
+            let value = form_decoded(value).ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "{key}: the percent-encoded bytes of `{part}` are not UTF-8 text"
+                ))
+            })?;
+            if !value.trim().is_empty() {
+                pairs.push((key, value));
             }
         }
         Ok(Params { pairs })
@@ -215,5 +234,16 @@ mod tests {
         );
         let kept = Params::parse(Some("q=%EF%BF%BD+%C3%A9")).unwrap();
         assert_eq!(kept.all("q"), ["\u{fffd} é"]);
+        // A real replacement character does not let another byte through.
+        let error = Params::parse(Some("q=qilin%FF%EF%BF%BD")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "q: the percent-encoded bytes of `q=qilin%FF%EF%BF%BD` are not UTF-8 text"
+        );
+        let error = Params::parse(Some("%FF=1")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`%FF=1`: its percent-encoded bytes are not UTF-8 text"
+        );
     }
 }

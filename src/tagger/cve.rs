@@ -46,7 +46,8 @@ pub(super) fn candidates(text: &str, boundaries: &Boundaries) -> Vec<Candidate> 
 /// The list stops at the first number that is not a sequence number (see
 /// [`sequence_number`]), is glued to a word, or goes on as a date, a range or a
 /// version (`-`, `.5`, `:30`). A number glued to a slash that lists nothing
-/// (`8080/tcp`, `2026/05/10`) belongs to a path or a date and is dropped too.
+/// (`8080/tcp`, `2026/05/10`) belongs to a path or a date and is dropped too; one
+/// followed by a whole id (`29202/CVE-2026-29203`) stays.
 fn listed_after(text: &str, boundaries: &Boundaries, start: usize, end: usize) -> Vec<Candidate> {
     let bytes = text.as_bytes();
     let prefix = text[start..start + 9].to_ascii_uppercase();
@@ -59,7 +60,10 @@ fn listed_after(text: &str, boundaries: &Boundaries, start: usize, end: usize) -
         let number = sequence_number(&previous, &text[first..last])
             .filter(|_| boundaries.is_end(text, last) && !goes_on(bytes, last));
         let Some(number) = number else {
-            if bytes.get(at) == Some(&b'/') {
+            let full_id_next = bytes
+                .get(first..first + 4)
+                .is_some_and(|next| next.eq_ignore_ascii_case(b"cve-"));
+            if bytes.get(at) == Some(&b'/') && !full_id_next {
                 listed.pop();
             }
             break;

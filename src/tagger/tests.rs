@@ -198,16 +198,48 @@ fn names_spelled_with_other_separators() {
                 text: "CharmingKitten and charmingkitten",
                 expected: &[("actor:apt42", "CharmingKitten")],
             },
-            Row {
-                name: "hyphens and spaces mixed",
-                text: "the AB-CD Loader and the ab cd-loader",
-                expected: &[
-                    ("tool:ab-cd", "AB-CD Loader"),
-                    ("tool:ab-cd", "ab cd-loader"),
-                ],
-            },
         ],
         DICTIONARY,
+        TaggerBuilder::new(),
+    );
+    // A code name keeps its hyphen in any case, and is written with a space only
+    // in its own case; a name of words takes either in any case, but not mixed.
+    check(
+        &[
+            Row {
+                name: "a code name with a hyphen, in any case",
+                text: "Storm-2949 and STORM-2949 and tag-179",
+                expected: &[
+                    ("actor:storm-2949", "Storm-2949"),
+                    ("actor:storm-2949", "STORM-2949"),
+                    ("actor:bitter", "tag-179"),
+                ],
+            },
+            Row {
+                name: "a code name with a space, in its own case only",
+                text: "Storm 2949 struck; storm 2949 devices and tag 179 did not",
+                expected: &[("actor:storm-2949", "Storm 2949")],
+            },
+            Row {
+                name: "a name of words with either, in any case",
+                text: "mini shai hulud, MINI-SHAI-HULUD, Mini Shai-Hulud",
+                expected: &[
+                    ("malware:shai-hulud", "mini shai hulud"),
+                    ("malware:shai-hulud", "MINI-SHAI-HULUD"),
+                    ("malware:shai-hulud", "Mini Shai-Hulud"),
+                ],
+            },
+            Row {
+                name: "but not mixed",
+                text: "mini-shai hulud",
+                expected: &[],
+            },
+        ],
+        &[
+            ("actor:storm-2949", "Storm-2949", &[]),
+            ("actor:bitter", "Bitter", &["TAG-179"]),
+            ("malware:shai-hulud", "Mini Shai-Hulud", &[]),
+        ],
         TaggerBuilder::new(),
     );
     // One pattern serves every mix of hyphens and spaces: "Charming Kitten" and
@@ -234,6 +266,13 @@ fn names_spelled_with_other_separators() {
         ]
     );
     assert_eq!(spellings("Qilin"), [("Qilin".to_string(), false)]);
+    assert_eq!(
+        spellings("Storm-2949"),
+        [
+            ("Storm-2949".to_string(), false),
+            ("Storm 2949".to_string(), true)
+        ]
+    );
 }
 
 #[test]
@@ -251,8 +290,17 @@ fn cve_ids() {
                 expected: &[("CVE-2026-0300", "cve-2026-0300")],
             },
             Row {
+                name: "a list that goes on with a whole id",
+                text: "CVE-2026-29201/29202/CVE-2026-29203",
+                expected: &[
+                    ("CVE-2026-29201", "CVE-2026-29201"),
+                    ("CVE-2026-29202", "29202"),
+                    ("CVE-2026-29203", "CVE-2026-29203"),
+                ],
+            },
+            Row {
                 name: "placeholders and ids the CVE program never assigns",
-                text: "CVE-0000-0000, CVE-2026-0000, CVE-1998-1234 and CVE-2026-00001 \
+                text: "CVE-0000-0000, CVE-2026-0000, CVE-1998-1234, CVE-9999-1234, CVE-2026-00001 \
                        but CVE-1999-0001",
                 expected: &[("CVE-1999-0001", "CVE-1999-0001")],
             },
