@@ -620,7 +620,14 @@ fn gen_corpus_refuses_counts_out_of_range_and_a_folder_in_use() {
 
     // No items with synthetic entities: a registry alone, as the tagging
     // benchmark asks for.
-    assert!(generate("0", "5").status.success());
+    let registry_alone = generate("0", "5");
+    assert!(registry_alone.status.success());
+    let said = text(&registry_alone.stdout);
+    assert!(
+        said.starts_with("wrote 0 briefs, 0 entries: 0 items, 0.0 MB of markdown, ")
+            && said.contains(" entities -> "),
+        "{said}"
+    );
     assert!(out.join("entities/registry.yaml").is_file());
     assert!(!out.join("briefs").exists());
     std::fs::remove_dir_all(&out).unwrap();

@@ -785,6 +785,8 @@ async fn user_errors_are_4xx_json() {
         ("/api/entities?limit=0", 400),
         ("/api/entities/actor%FFapt42", 400),
         ("/api/search?q=abc%FF", 400),
+        ("/api/search?sectoin=", 400),
+        ("/api/items/2026-05-06?bogus=1", 400),
         ("/api/entities?type=actor%FF", 400),
     ];
     for (uri, status) in cases {
@@ -796,6 +798,7 @@ async fn user_errors_are_4xx_json() {
             .to_string();
         assert!(!error.is_empty(), "{uri}");
     }
+    assert_eq!(get("/items/2026-05-06?bogus=1").await.status.as_u16(), 400);
     let answer = get("/api/search?q=%FF").await;
     assert_eq!(
         answer.json()["error"],

@@ -161,15 +161,17 @@ pub(super) fn gen_corpus(
     };
     let generated = dossier::synthetic::generate(&settings.corpus, out, &options)
         .with_context(|| format!("writing a synthetic corpus to {}", out.display()))?;
+    let dated = match generated.items {
+        0 => String::new(),
+        _ => format!(", {} to {}", generated.dates.0, generated.dates.1),
+    };
     println!(
-        "wrote {} briefs, {} entries: {} items, {:.1} MB of markdown, {} to {}, {} entities -> {}",
-        generated.briefs,
-        generated.entries,
-        generated.items,
+        "wrote {}, {}: {}, {:.1} MB of markdown{dated}, {} -> {}",
+        counted(generated.briefs, "brief"),
+        counted(generated.entries, "entry"),
+        counted(generated.items, "item"),
         generated.bytes as f64 / 1e6,
-        generated.dates.0,
-        generated.dates.1,
-        generated.entities,
+        counted(generated.entities, "entity"),
         out.display()
     );
     Ok(())

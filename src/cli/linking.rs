@@ -162,6 +162,9 @@ pub(super) fn suggest_aliases(settings: Settings, key: &str, json: bool) -> Resu
             .filter(|item| ids.contains(&item.id))
             .collect();
     }
+    // A roll-up (a summary table, a brief's action items) names many entities: its
+    // title and the names of the others are no alias of this one.
+    carriers.retain(|item| !item.rollup);
     let suggestions = linking::suggest_aliases(&key, &carriers, &corpus, &registry);
     if json {
         let answer = serde_json::json!({ "key": key, "evidence": evidence, "items": carriers.iter().map(|item| &item.id).collect::<Vec<_>>(), "suggestions": suggestions });

@@ -174,7 +174,9 @@ pub(crate) fn item_view(
 pub(crate) async fn item(
     State(state): State<AppState>,
     PathText(id): PathText,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<serde_json::Value>, AppError> {
+    Params::parse(raw.as_deref())?.only(&[])?;
     let view = state
         .blocking(move |index, linked| {
             let item = item_by_id(index, &id)?

@@ -110,8 +110,10 @@ pub(crate) async fn entity(
 pub(crate) async fn item(
     State(state): State<AppState>,
     id: Result<PathText, AppError>,
+    RawQuery(raw): RawQuery,
 ) -> PageResult {
     let PathText(id) = id?;
+    Params::parse(raw.as_deref())?.only(&[])?;
     let page = state
         .blocking(move |index, linked| {
             let item = item_by_id(index, &id)?

@@ -60,9 +60,7 @@ impl Params {
                     "{key}: the percent-encoded bytes of `{part}` are not UTF-8 text"
                 ))
             })?;
-            if !value.trim().is_empty() {
-                pairs.push((key, value));
-            }
+            pairs.push((key, value));
         }
         Ok(Params { pairs })
     }
@@ -86,11 +84,11 @@ impl Params {
         }
     }
 
-    /// Every value of a repeatable parameter, in order.
+    /// Every value of a repeatable parameter, in order; empty ones count as absent.
     pub(crate) fn all(&self, key: &str) -> Vec<String> {
         self.pairs
             .iter()
-            .filter(|(name, _)| name == key)
+            .filter(|(name, value)| name == key && !value.trim().is_empty())
             .map(|(_, value)| value.clone())
             .collect()
     }
