@@ -50,7 +50,7 @@ pub enum SyntheticError {
         path: String,
     },
     /// A count out of range.
-    #[error("--{parameter} {value}: must be between {min} and {max}", max = MAX_COUNT)]
+    #[error("--{parameter} {value}: must be between {min} and {max}{hint}", max = MAX_COUNT)]
     Count {
         /// The option.
         parameter: &'static str,
@@ -58,6 +58,8 @@ pub enum SyntheticError {
         value: usize,
         /// Its least value.
         min: usize,
+        /// What else would make it valid, if anything.
+        hint: &'static str,
     },
     /// The output folder already holds files, which would mix with the new ones.
     #[error("{path}: the folder is not empty; write a synthetic corpus to a new or empty folder")]
@@ -117,10 +119,15 @@ fn check(out: &Path, options: &Options) -> Result<(), SyntheticError> {
         ("entities", options.entities, 0),
     ] {
         if !(min..=MAX_COUNT).contains(&value) {
+            let hint = match (parameter, value) {
+                ("items", 0) => ", or 0 with --entities N for a registry alone",
+                _ => "",
+            };
             return Err(SyntheticError::Count {
                 parameter,
                 value,
                 min,
+                hint,
             });
         }
     }

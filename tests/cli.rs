@@ -597,7 +597,12 @@ fn gen_corpus_refuses_counts_out_of_range_and_a_folder_in_use() {
         )
     };
     for (items, entities, message) in [
-        ("0", "0", "--items 0: must be between 1 and 10000000"),
+        (
+            "0",
+            "0",
+            "--items 0: must be between 1 and 10000000, or 0 with --entities N for a registry \
+             alone",
+        ),
         (
             "18446744073709551615",
             "0",
