@@ -56,8 +56,8 @@ struct Candidate {
 }
 
 impl Snippets {
-    /// The terms of `query` in `field` that some document holds, weighted by their
-    /// rarity in `searcher`.
+    /// Snippets of `field` highlighting the terms of `query` there that some
+    /// document holds, weighted by their rarity in `searcher`.
     pub fn new(
         searcher: &Searcher,
         query: &dyn Query,

@@ -801,7 +801,6 @@ fn values(column: Option<&ValueLists>, doc: DocId) -> &[u32] {
     column.map_or(&[], |column| column.of_doc(doc))
 }
 
-/// The first value of `doc` in a column the segment may lack.
 /// The roll-up items of a segment, from the postings of their `doc_type` term.
 fn rollups(reader: &SegmentReader) -> tantivy::Result<Vec<DocId>> {
     let field = reader.schema().get_field("doc_type")?;
@@ -819,6 +818,7 @@ fn rollups(reader: &SegmentReader) -> tantivy::Result<Vec<DocId>> {
     Ok(docs)
 }
 
+/// The first value of `doc` in a column the segment may lack.
 fn first(column: Option<&ValueLists>, doc: DocId) -> Option<u32> {
     column.and_then(|column| column.first(doc))
 }
