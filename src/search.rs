@@ -113,6 +113,9 @@ pub struct Hit {
     pub brief: Option<String>,
     /// Section key (`brief` for brief-level text).
     pub section: String,
+    /// `true` for a roll-up: a table restating a section's stories, or a brief's
+    /// action items.
+    pub rollup: bool,
     /// Relevance score (0 when sorted by date without text).
     pub score: f32,
     /// HTML snippet: escaped text with `<b>` around matches.
@@ -539,6 +542,7 @@ fn hit(item: Item, score: f32, snippets: Option<&Snippets>, registry: Option<&Re
         kind: item.kind.as_str().to_string(),
         brief: item.brief.map(|brief| brief.id),
         section: item.section,
+        rollup: item.rollup,
         score,
         snippet,
         entities: item.entities,

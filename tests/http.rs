@@ -432,6 +432,10 @@ async fn rollups_are_cited_but_not_seen_with() {
 
     let table = json_ok("/api/items/2026-05-20/cve-summary-table").await;
     assert_eq!(table["rollup"], true);
+    let page = get("/items/2026-05-20/cve-summary-table").await;
+    assert!(page.body.contains("roll-up, left out of co-occurrence"));
+    let hits = json_ok("/api/search?q=%22CVE+Summary+Table%22").await;
+    assert_eq!(hits["hits"][0]["rollup"], true, "{hits}");
     assert_eq!(table["section"], "trending-vulnerabilities");
     let vm2 = json_ok(
         "/api/items/2026-05-20/vm2-node-js-sandbox-12-critical-cves-cve-2026-43997-43999-44",

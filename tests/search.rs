@@ -763,6 +763,14 @@ fn alias_hits_highlight_the_entity_they_name() {
         .hits
         .iter()
         .all(|hit| hit.snippet.to_lowercase().contains("<b>cl0p</b>")));
+    // The MOVEit row notes of 2026-05-06's trending table are a roll-up's.
+    let rollups: Vec<&str> = fin11
+        .hits
+        .iter()
+        .filter(|hit| hit.rollup)
+        .map(|hit| hit.id.as_str())
+        .collect();
+    assert_eq!(rollups, ["2026-05-06/trending-vulnerabilities"]);
     // A word of the text is highlighted as before, not the mentions around it.
     let named = query("Scattered Spider", 10);
     assert!(named

@@ -41,8 +41,9 @@ fn print_hits(response: &SearchResponse) {
     let bold = std::io::stdout().is_terminal();
     println!("{}", heading(response));
     for (at, hit) in response.hits.iter().enumerate() {
+        let rollup = if hit.rollup { " roll-up" } else { "" };
         println!(
-            "\n{:>3}. {}  [{}] {}",
+            "\n{:>3}. {}  [{}{rollup}] {}",
             response.offset + at + 1,
             hit.date,
             hit.section,

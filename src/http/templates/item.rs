@@ -18,6 +18,7 @@ pub(crate) fn page(view: &ItemView, mentions: &[DescribedMention]) -> Markup {
                 p.meta {
                     (item.date) " · " (item.kind.as_str()) " · section "
                     a href=(href("/search", &[("section".into(), item.section.clone())])) { (item.section) }
+                    @if item.rollup { " · roll-up, left out of co-occurrence" }
                     @if let Some(brief) = &item.brief { " · " (brief.title) }
                     @if let Some(verification) = &item.verification { " · " (verification) }
                     " · id " code { (item.id) }

@@ -126,6 +126,7 @@ fn hit_row(hit: &Hit) -> Markup {
             a.title href=(item_href(&hit.id)) { (hit.title) }
             div.meta {
                 (hit.date) " · " (hit.section) " · " (hit.kind)
+                @if hit.rollup { " · roll-up" }
                 @if let Some(brief) = &hit.brief { " · brief " (brief) }
             }
             // The snippet is built by the search from escaped text with <b> marks.
