@@ -11,7 +11,6 @@ use crate::corpus::section::{self, BriefKind, Role, SectionMap};
 use crate::corpus::slug::{self, CleanTitle};
 use crate::corpus::{self, footer, CorpusError};
 use crate::item::{BriefRef, Footer, Item, ItemKind, Level, Source};
-use crate::registry;
 
 /// The items of one brief plus its brief-level text.
 #[derive(Debug, Clone)]
@@ -321,10 +320,10 @@ impl<'a> BriefParser<'a> {
     /// level 4 ones, `0` when its items are bold-lead paragraphs.
     fn item_heading_level(&self, blocks: &[&Block]) -> u8 {
         let is_item_heading = |block: &&&Block, depth: u8| {
-            let heading = || heading_text(self.slice(block));
-            block.kind == BlockKind::Heading(depth)
-                && !self.is_subsection(&heading())
-                && !self.map.is_rollup(&heading())
+            block.kind == BlockKind::Heading(depth) && {
+                let heading = heading_text(self.slice(block));
+                !self.is_subsection(&heading) && !self.map.is_rollup(&heading)
+            }
         };
         if blocks.iter().any(|block| is_item_heading(&block, 3)) {
             3
@@ -522,11 +521,7 @@ impl Content {
 fn marked_key(part: &str) -> Option<String> {
     let rest = part.trim_start().strip_prefix("`key:")?;
     let (key, _) = rest.split_once('`')?;
-    let key = key.trim();
-    corpus::cve_id(key).or_else(|| {
-        let key = key.to_lowercase();
-        registry::key_parts(&key).is_some().then_some(key)
-    })
+    corpus::entity_key(key)
 }
 
 fn merge_footer(into: &mut Footer, from: Footer) {

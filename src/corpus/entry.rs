@@ -7,7 +7,6 @@ use crate::corpus::brief::{first_sentence, heading_text};
 use crate::corpus::section::SectionMap;
 use crate::corpus::{self, markdown, slug, CorpusError};
 use crate::item::{Footer, Item, ItemKind, Level};
-use crate::registry;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -254,21 +253,17 @@ fn line_of_listed(text: &str, value: &str) -> usize {
     at.map_or(1, |at| at + 1)
 }
 
-/// Whether an author's key reads as an entity key once lower-cased: `type:slug`
-/// (see [`crate::registry::key_parts`]) or a CVE id. Blank keys are skipped, not
-/// refused.
+/// Whether an author's key reads as an entity key (see [`corpus::entity_key`]).
+/// Blank keys are skipped, not refused.
 fn is_key(key: &str) -> bool {
-    let key = key.to_lowercase();
-    key.is_empty() || registry::key_parts(&key).is_some() || corpus::cve_id(&key).is_some()
+    key.trim().is_empty() || corpus::entity_key(key).is_some()
 }
 
 fn explicit_keys(front: &FrontMatter) -> Vec<String> {
-    // Keys are lower-case `type:slug`; an author's `ACTOR:Qilin` means `actor:qilin`.
-    // CVE ids are upper case, as the tagger and every page spell them.
     let mut keys: Vec<String> = front
         .entities
         .iter()
-        .map(|key| corpus::cve_id(key).unwrap_or_else(|| key.trim().to_lowercase()))
+        .filter_map(|key| corpus::entity_key(key))
         .collect();
     for cve in &front.cves {
         let id = match cve {
@@ -276,7 +271,6 @@ fn explicit_keys(front: &FrontMatter) -> Vec<String> {
         };
         keys.extend(crate::tagger::cve_ids(id));
     }
-    keys.retain(|key| !key.is_empty());
     keys.dedup();
     keys
 }

@@ -331,6 +331,18 @@ pub fn is_cve_number(year: &str, number: &str) -> bool {
     year.len() == 4 && year_known && number.len() >= 4 && !zeros && !padded
 }
 
+/// The canonical form of an entity key as an author wrote it, in front matter or
+/// a `` `key: …` `` marker: a CVE id in upper case, as the tagger and every page
+/// spell it; a `type:slug` key in lower case (`ACTOR:Qilin` means `actor:qilin`).
+/// `None` for anything else.
+pub fn entity_key(written: &str) -> Option<String> {
+    let written = written.trim();
+    cve_id(written).or_else(|| {
+        let key = written.to_lowercase();
+        crate::registry::key_parts(&key).is_some().then_some(key)
+    })
+}
+
 /// Entry file names are slugs: letters, digits, `-` and `_`, starting with a letter
 /// or digit, so that ids are safe in URLs and paths.
 fn is_slug(slug: &str) -> bool {
