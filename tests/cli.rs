@@ -153,6 +153,32 @@ fn search_json_has_the_documented_shape() {
     let message = text(&malformed.stderr);
     assert_eq!(message.trim().lines().count(), 1, "{message}");
     assert!(message.contains("column 1"), "{message}");
+
+    // Several arguments are one query; `--` lets an exclusion come first.
+    let index = dir.path().to_str().unwrap();
+    let unquoted = dossier(
+        &["search", "--index", index, "--json", "NIS2", "France"],
+        None,
+    );
+    let unquoted: serde_json::Value = serde_json::from_slice(&unquoted.stdout).unwrap();
+    assert_eq!(unquoted["query"], "NIS2 France");
+    assert_eq!(unquoted["hits"][0]["id"], hit["id"]);
+    let excluded = dossier(
+        &[
+            "search",
+            "--index",
+            index,
+            "--json",
+            "--",
+            "-Akira",
+            "ransomware",
+        ],
+        None,
+    );
+    let excluded: serde_json::Value = serde_json::from_slice(&excluded.stdout).unwrap();
+    let without_akira = total(dir.path(), "ransomware -Akira");
+    assert_eq!(excluded["total"].as_u64(), Some(without_akira));
+    assert!(without_akira < total(dir.path(), "ransomware"));
 }
 
 #[test]

@@ -148,9 +148,11 @@ enum Command {
 
 #[derive(Args)]
 pub(crate) struct SearchArgs {
-    /// Query: words (all must match), "phrases", -exclusion, OR.
-    #[arg(default_value = "")]
-    pub(crate) query: String,
+    /// Query: words (all must match), "phrases", -exclusion, OR. Several
+    /// arguments are one query; an exclusion first needs `--` before it, as in
+    /// `dossier search -- -Akira ransomware`.
+    #[arg(num_args = 0..)]
+    pub(crate) query: Vec<String>,
     /// Hits to show.
     #[arg(long, default_value_t = dossier::search::DEFAULT_LIMIT)]
     pub(crate) limit: usize,

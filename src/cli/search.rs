@@ -14,7 +14,7 @@ pub(super) fn search_command(args: SearchArgs) -> Result<()> {
     let index = DossierIndex::open(&settings.index)?;
     let registry = Registry::load(&settings.registry_for(Some(&index))).ok();
     let request = SearchRequest {
-        query: args.query,
+        query: args.query.join(" "),
         sections: args.section,
         hosts: args.host,
         entities: args.entity,
