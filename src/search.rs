@@ -575,7 +575,8 @@ fn alias_mentions(
         let Some(entity) = registry.get(key) else {
             continue;
         };
-        let Some(weight) = snippets.label_weight(entity.labels()) else {
+        let spellings = crate::tagger::entity_spellings(entity);
+        let Some(weight) = snippets.label_weight(spellings.iter().map(String::as_str)) else {
             continue;
         };
         let in_body = item

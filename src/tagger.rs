@@ -16,7 +16,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::index::words::segments;
 use crate::item::{Item, Mention};
-use crate::registry::Registry;
+use crate::registry::{Entity, Registry};
 use scan::Labels;
 
 mod cve;
@@ -218,6 +218,19 @@ pub fn spellings(label: &str) -> Vec<(String, bool)> {
         spellings.push((words.concat(), true));
     }
     spellings
+}
+
+/// Every spelling of an entity's name and aliases, each once: what the tagger
+/// matches, so that search finds an item by any spelling that linked it
+/// ("WorldLeaks", "Mini-Shai-Hulud"), as it finds it by the label itself.
+pub fn entity_spellings(entity: &Entity) -> Vec<String> {
+    let mut all: Vec<String> = Vec::new();
+    for (spelled, _) in entity.labels().flat_map(spellings) {
+        if !all.contains(&spelled) {
+            all.push(spelled);
+        }
+    }
+    all
 }
 
 /// `true` when a hyphen of the label joins a part of at most three characters or

@@ -151,6 +151,42 @@ fn an_alias_finds_items_tagged_with_its_entity() {
         .contains(&"2026-05-20/microsoft-dcu-disrupts-fox-tempest-malware-signing-as-a-serv"));
 }
 
+/// A name finds its entity's items in every spelling the tagger links: only the
+/// 2026-06-10 UPDATE writes "Mini-Shai-Hulud" (the other five items write "Mini
+/// Shai-Hulud" or an alias), and the Mediaworks item writes "World Leaks" only.
+#[test]
+fn every_spelling_of_a_name_finds_its_entity() {
+    let tagged = |key: &str| {
+        let mut found: Vec<String> = run(SearchRequest {
+            entities: vec![key.to_string()],
+            limit: 50,
+            ..SearchRequest::default()
+        })
+        .hits
+        .into_iter()
+        .map(|hit| hit.id)
+        .collect();
+        found.sort();
+        found
+    };
+    let sorted = |response: &SearchResponse| {
+        let mut found: Vec<String> = response.hits.iter().map(|hit| hit.id.clone()).collect();
+        found.sort();
+        found
+    };
+
+    let worm = tagged("campaign:mini-shai-hulud");
+    assert_eq!(worm.len(), 6);
+    assert_eq!(sorted(&query("Mini-Shai-Hulud", 50)), worm);
+
+    let mediaworks = "2026-05-06/mediaworks-kft-hungary-data-theft-extortion-claim-confirmed";
+    assert!(tagged("actor:worldleaks").contains(&mediaworks.to_string()));
+    for spelled in ["WorldLeaks", "World-Leaks", "World Leaks"] {
+        let found = query(spelled, 50);
+        assert!(ids(&found).contains(&mediaworks), "{spelled}");
+    }
+}
+
 #[test]
 fn phrases_exclusions_and_or() {
     let phrase = query("\"pre-auth command injection\"", 10);

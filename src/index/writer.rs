@@ -756,12 +756,13 @@ fn keywords(item: &Item) -> String {
         .join("\n")
 }
 
-/// Names and aliases of an item's registered entities, one per line.
+/// Names and aliases of an item's registered entities, in every spelling the
+/// tagger matches, one per line.
 fn entity_labels(item: &Item, registry: &Registry) -> String {
     let mut labels = String::new();
     for entity in item.entities.iter().filter_map(|key| registry.get(key)) {
-        for label in entity.labels() {
-            labels.push_str(label);
+        for label in tagger::entity_spellings(entity) {
+            labels.push_str(&label);
             labels.push('\n');
         }
     }
