@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::corpus::markdown;
 use crate::index::{DossierIndex, IndexError};
 use crate::registry::Registry;
 use crate::related::{Suggester, Suggestion};
@@ -21,7 +22,8 @@ pub struct Annotation {
     pub suggestions: Option<Vec<Suggestion>>,
 }
 
-/// Tags `text`; with `suggest_from`, also scores suggestions from that index's
+/// Tags `text` as markdown, reading only what renders as text (see
+/// [`markdown::text_only`]), as an item is tagged at ingest; with `suggest_from`, also scores suggestions from that index's
 /// co-occurrence statistics.
 pub fn annotate(
     text: &str,
@@ -29,7 +31,7 @@ pub fn annotate(
     registry: &Registry,
     suggest_from: Option<&DossierIndex>,
 ) -> Result<Annotation, IndexError> {
-    let found = tagger.tag(text);
+    let found = tagger.tag(&markdown::text_only(text));
     let mentions = tagger::describe(&found, text, registry);
     let suggestions = match suggest_from {
         Some(index) => {

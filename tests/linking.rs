@@ -124,3 +124,34 @@ fn ants_and_france_titres_for_the_ants_breach() {
     assert_eq!(aliases[0], "ANTS");
     assert!(aliases.contains(&"France Titres"), "{aliases:?}");
 }
+
+/// `tag` reads a draft as ingest reads an item: a name in a link's URL is no
+/// mention. The UAT-8302 story of 2026-05-06 names the actor three times in its
+/// text and twice more in the URLs it cites (`talosintelligence.com/uat-8302/`,
+/// `china-linked-uat-8302-targets.html`).
+#[test]
+fn tagging_a_draft_skips_link_destinations() {
+    let brief = std::fs::read_to_string(common::corpus_dir().join("briefs/2026-05-06.md")).unwrap();
+    let line = brief
+        .lines()
+        .find(|line| line.starts_with("**China-Nexus UAT-8302"))
+        .expect("the UAT-8302 story");
+    let tagged = dossier::annotate::annotate(line, common::tagger(), common::registry(), None)
+        .unwrap()
+        .mentions;
+    let actor: Vec<&str> = tagged
+        .iter()
+        .filter(|mention| mention.key == "actor:uat-8302")
+        .map(|mention| &line[mention.start..mention.end])
+        .collect();
+    assert_eq!(actor, ["UAT-8302"; 3]);
+
+    let item =
+        common::item("2026-05-06/china-nexus-uat-8302-conducts-long-term-government-espionage");
+    let stored = item
+        .mentions
+        .iter()
+        .filter(|mention| mention.key == "actor:uat-8302")
+        .count();
+    assert_eq!(stored, actor.len());
+}

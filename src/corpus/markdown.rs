@@ -181,6 +181,28 @@ pub fn render(markdown: &str) -> Rendered {
     out
 }
 
+/// `markdown` with everything but its text blanked out, byte for byte: link
+/// destinations, reference definitions, HTML and markup become spaces, so that a
+/// tagger reads what [`render`] keeps (names in a URL are not mentions) while the
+/// offsets of what it finds are still those of `markdown`.
+pub fn text_only(markdown: &str) -> String {
+    let mut kept = vec![false; markdown.len()];
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if let Event::Text(_) | Event::Code(_) = event {
+            kept[range].fill(true);
+        }
+    }
+
+    let bytes = markdown
+        .bytes()
+        .zip(kept)
+        .map(|(byte, kept)| if kept { byte } else { b' ' })
+        .collect();
+    // Text ranges start and end on character boundaries, so every character is
+    // kept whole or replaced whole; were one cut, the whole text is read instead.
+    String::from_utf8(bytes).unwrap_or_else(|_| markdown.to_string())
+}
+
 fn start_line(text: &mut String, separator: &str) {
     let trimmed = text.trim_end_matches([' ', '\n']).len();
     if trimmed == 0 {
