@@ -250,6 +250,23 @@ impl Registry {
         }
     }
 
+    /// The live entities `text` names: a name or alias written in another case or
+    /// with hyphens for spaces (`qilin`, `World-Leaks`), or a key's slug without its
+    /// type (`apt42`). What to offer someone who typed a name where a key goes.
+    pub fn named(&self, text: &str) -> Vec<&Entity> {
+        let wanted = loose(text);
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        self.live()
+            .filter(|entity| {
+                let slug = key_parts(&entity.key).map(|(_, slug)| slug);
+                entity.labels().any(|label| loose(label) == wanted)
+                    || slug.is_some_and(|slug| loose(slug) == wanted)
+            })
+            .collect()
+    }
+
     /// Every entity that is not a tombstone.
     pub fn live(&self) -> impl Iterator<Item = &Entity> {
         self.entities
@@ -278,6 +295,15 @@ impl Entity {
     pub fn labels(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
+}
+
+/// `text` lower-cased with its hyphens and runs of spaces as one space.
+fn loose(text: &str) -> String {
+    text.to_lowercase()
+        .split([' ', '-'])
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The type and slug of an entity key written `type:slug`: both non-empty, the

@@ -813,6 +813,25 @@ async fn user_errors_are_4xx_json() {
         .as_str()
         .unwrap()
         .contains("valid: action-items"));
+    // A name or alias where a key goes is answered with the key it names.
+    for (asked, key) in [
+        ("Qilin", "actor:qilin"),
+        ("Seedworm", "actor:muddywater"),
+        ("World-Leaks", "actor:worldleaks"),
+    ] {
+        let answer = get(&format!("/api/entities/{asked}")).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND);
+        let error = answer.json()["error"].as_str().unwrap().to_string();
+        assert!(
+            error.ends_with(&format!("did you mean `{key}`?")),
+            "{error}"
+        );
+    }
+    let answer = get("/api/entities/actor:no-such-actor").await;
+    assert!(answer.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("keys look like `actor:qilin`"));
 
     let wrong_method = post(app(), "/api/search", &[], Body::empty()).await;
     assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);

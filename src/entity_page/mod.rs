@@ -89,16 +89,28 @@ const SNIPPET_CONTEXT_CHARS: usize = 90;
 pub enum EntityError {
     /// Neither the registry nor any item knows the key.
     #[error(
-        "no entity `{key}`: it is not in the registry and no item links it; \
-         browse keys with GET /api/entities?prefix=…"
+        "no entity `{key}`: it is not in the registry and no item links it; {hint}",
+        hint = hint(.named)
     )]
     NotFound {
         /// The key as asked for.
         key: String,
+        /// Keys of the entities it names, when it is a name or alias.
+        named: Vec<String>,
     },
     /// The index failed.
     #[error(transparent)]
     Index(#[from] IndexError),
+}
+
+/// What to ask for instead of a key that names no entity.
+fn hint(named: &[String]) -> String {
+    if named.is_empty() {
+        return "keys look like `actor:qilin` or `CVE-2026-31431` (GET /api/entities lists them)"
+            .to_string();
+    }
+    let keys: Vec<String> = named.iter().map(|key| format!("`{key}`")).collect();
+    format!("did you mean {}?", keys.join(" or "))
 }
 
 /// One entity's page.
@@ -353,7 +365,10 @@ pub fn prepare(searcher: &Searcher) -> tantivy::Result<()> {
 /// The key as asked for, trimmed; an empty key names no entity.
 fn asked(key: &str) -> Result<&str, EntityError> {
     match key.trim() {
-        "" => Err(EntityError::NotFound { key: String::new() }),
+        "" => Err(EntityError::NotFound {
+            key: String::new(),
+            named: Vec::new(),
+        }),
         asked => Ok(asked),
     }
 }
@@ -383,6 +398,11 @@ fn build_on(
     if entity.is_none() && facts.items == 0 {
         return Err(EntityError::NotFound {
             key: asked.to_string(),
+            named: registry
+                .named(asked)
+                .into_iter()
+                .map(|entity| entity.key.clone())
+                .collect(),
         });
     }
 
