@@ -159,14 +159,15 @@ pub(crate) struct SearchArgs {
     /// Hits to skip.
     #[arg(long, default_value_t = 0)]
     pub(crate) offset: usize,
-    /// Only this section (repeatable).
+    /// Only this section (repeatable: any of them).
     #[arg(long)]
     pub(crate) section: Vec<String>,
-    /// Only items citing this host (repeatable): a host name, `www.` and case
-    /// ignored, or a URL to take the host of.
+    /// Only items citing this host (repeatable: any of them): a host name, `www.`
+    /// and case ignored, or a URL to take the host of.
     #[arg(long)]
     pub(crate) host: Vec<String>,
-    /// Only items linked to this entity key (repeatable).
+    /// Only items linked to this entity key (repeatable: any of them; to ask for
+    /// items about two entities, name one here and the other in the query).
     #[arg(long)]
     pub(crate) entity: Vec<String>,
     /// First date, YYYY-MM-DD.

@@ -133,7 +133,7 @@ impl Params {
             None | Some("0" | "false" | "no") => Ok(false),
             Some("1" | "true" | "yes") => Ok(true),
             Some(other) => Err(AppError::BadRequest(format!(
-                "{key}: `{other}` is not a flag; use 1 or 0"
+                "{key}: `{other}` is not a flag; use 1 or 0 (true or false, yes or no)"
             ))),
         }
     }
