@@ -218,6 +218,34 @@ impl ParsedQuery {
         self.clauses.is_empty()
     }
 
+    /// What a snippet highlights: each phrase of two words or more as its analyzed
+    /// words with their offsets from the first (see [`parts`]), and the terms of
+    /// the words typed outside phrases. Excluded clauses match nothing in a hit.
+    pub fn highlights(&self) -> Highlights {
+        let mut highlights = Highlights::default();
+        let mut pending: Vec<&Clause> = self.clauses.iter().collect();
+        while let Some(clause) = pending.pop() {
+            match clause {
+                Clause::Word(word) => highlights
+                    .words
+                    .extend(analyze(word).into_iter().map(|(_, term, _)| term)),
+                Clause::Phrase(phrase) => {
+                    let parts = parts(&analyze(phrase));
+                    match parts.len() {
+                        0 => {}
+                        1 => highlights
+                            .words
+                            .extend(parts.into_iter().map(|(_, term)| term)),
+                        _ => highlights.phrases.push(parts),
+                    }
+                }
+                Clause::Any(any) => pending.extend(any),
+                Clause::Not(_) => {}
+            }
+        }
+        highlights
+    }
+
     /// The Tantivy query for the text part.
     pub fn to_query(&self, fields: &Fields) -> TextQuery {
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -244,6 +272,15 @@ impl ParsedQuery {
             requires_text,
         }
     }
+}
+
+/// The words and phrases of a query, analyzed, for its snippets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Highlights {
+    /// Terms of the words typed outside phrases.
+    pub words: std::collections::BTreeSet<String>,
+    /// Phrases of two words or more: each word's term at its offset from the first.
+    pub phrases: Vec<Vec<(usize, String)>>,
 }
 
 /// The query of a text, and what it can match.

@@ -18,7 +18,7 @@ use crate::index::reader::item_at;
 use crate::index::schema::{day_number, facet};
 use crate::index::{DossierIndex, IndexError};
 use crate::item::Item;
-use crate::query::{self, QueryError};
+use crate::query::{self, Highlights, QueryError};
 use crate::registry::Registry;
 use crate::snippet::Snippets;
 
@@ -276,6 +276,8 @@ struct Plan {
     filtered: Box<dyn Query>,
     /// The text query alone, which snippets highlight.
     text: Option<Box<dyn Query>>,
+    /// Its words and phrases, analyzed.
+    highlights: Highlights,
     sort: Sort,
 }
 
@@ -303,6 +305,7 @@ fn plan(
     Ok(Plan {
         filtered,
         text,
+        highlights: parsed.highlights(),
         sort,
     })
 }
@@ -326,7 +329,8 @@ fn respond(
                 index.fields().labels,
                 SNIPPET_BYTES,
             )
-            .map_err(|error| index.error(error))?,
+            .map_err(|error| index.error(error))?
+            .with_phrases(&plan.highlights),
         ),
         None => None,
     };

@@ -11,6 +11,11 @@
 //! is compared with the terms in place, and only the rare token with other
 //! characters is run through the analyzer's filters. A test holds the two to the
 //! same fragments and highlights.
+//!
+//! Phrases are where the two part: Tantivy highlights a phrase's words wherever
+//! each stands, so `"pre-auth command injection"` lit up an `injection` three
+//! sentences away. Here a phrase counts, and is highlighted as one span, only where
+//! its words stand together, as entity mentions are for alias hits.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -20,7 +25,8 @@ use tantivy::schema::Field;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Score, Searcher, Term};
 
-use crate::index::analyzer::{normalizer, token_ranges, MAX_TOKEN_BYTES};
+use crate::index::analyzer::{normalizer, position_ranges, token_ranges, MAX_TOKEN_BYTES};
+use crate::query::Highlights;
 use crate::search::escape_html;
 
 /// Cuts snippets for one query.
@@ -32,6 +38,9 @@ pub struct Snippets {
     /// Spider") holds none of the query's words: its snippet highlights the
     /// mentions of the entity the alias names instead.
     label_terms: Vec<(String, Score)>,
+    /// The query's phrases: their words are highlighted where they stand together,
+    /// as one span, and not where they stand apart.
+    phrases: Vec<Phrase>,
     /// Longest fragment, in bytes (Tantivy's generator also counts bytes).
     max_bytes: usize,
     normalizer: TextAnalyzer,
@@ -45,6 +54,13 @@ pub struct Snippet<'a> {
     pub fragment: Range<usize>,
     /// Highlighted tokens, as byte ranges of the text, in text order.
     pub highlighted: Vec<Range<usize>>,
+}
+
+/// A phrase of the query: its words' terms at their offsets from the first, and
+/// the weight of a place where they all stand (the sum of theirs).
+struct Phrase {
+    parts: Vec<(usize, String)>,
+    weight: Score,
 }
 
 /// A fragment being built.
@@ -89,9 +105,45 @@ impl Snippets {
         Snippets {
             terms,
             label_terms: Vec::new(),
+            phrases: Vec::new(),
             max_bytes,
             normalizer: normalizer(),
         }
+    }
+
+    /// Highlights the phrases of `highlights` where their words stand together,
+    /// and those words nowhere else unless they were also typed outside a phrase:
+    /// for `"pre-auth command injection"`, an `injection` elsewhere in the text is
+    /// not what was asked for. A phrase with a word no body holds is left out.
+    pub fn with_phrases(mut self, highlights: &Highlights) -> Snippets {
+        let weight_of = |term: &str| {
+            self.terms
+                .iter()
+                .find(|(known, _)| known == term)
+                .map(|(_, weight)| *weight)
+        };
+        self.phrases = highlights
+            .phrases
+            .iter()
+            .filter_map(|parts| {
+                let weights: Option<Vec<Score>> =
+                    parts.iter().map(|(_, term)| weight_of(term)).collect();
+                Some(Phrase {
+                    parts: parts.clone(),
+                    weight: weights?.into_iter().sum(),
+                })
+            })
+            .collect();
+        let phrased: BTreeSet<&str> = highlights
+            .phrases
+            .iter()
+            .flatten()
+            .map(|(_, term)| term.as_str())
+            .collect();
+        self.terms.retain(|(term, _)| {
+            !phrased.contains(term.as_str()) || highlights.words.contains(term)
+        });
+        self
     }
 
     /// The weight of the rarest query term among the words of `labels` (an
@@ -128,6 +180,15 @@ impl Snippets {
         let mut best: Option<Candidate> = None;
         let mut fragment = Candidate::new(0);
         let mut normalizer = self.normalizer.clone();
+        // A phrase's place counts and is highlighted as a mention is.
+        let mut spans = self.phrase_places(text, &mut normalizer);
+        let mentions = match spans.is_empty() {
+            true => mentions,
+            false => {
+                spans.extend_from_slice(mentions);
+                &spans[..]
+            }
+        };
         for token in token_ranges(text) {
             // The analyzer drops these tokens: they neither match nor end a fragment.
             if token.len() >= MAX_TOKEN_BYTES {
@@ -142,7 +203,12 @@ impl Snippets {
                 fragment.score += score;
                 fragment.highlighted.push(token);
             } else if let Some((mention, score)) = within(mentions, &token) {
-                fragment.offer_mention(mention, token, *score);
+                // Half a phrase or name is not highlighted: it is cut by the fragment.
+                let whole = mention.start >= fragment.start
+                    && mention.end - fragment.start <= self.max_bytes;
+                if whole {
+                    fragment.offer_mention(mention, token, *score);
+                }
             }
         }
         keep_better(&mut best, fragment);
@@ -159,6 +225,40 @@ impl Snippets {
                 highlighted: Vec::new(),
             },
         }
+    }
+}
+
+impl Snippets {
+    /// Where the query's phrases stand in `text`: from the first word's start to
+    /// the last word's end, weighted as the phrase.
+    fn phrase_places(
+        &self,
+        text: &str,
+        normalizer: &mut TextAnalyzer,
+    ) -> Vec<(Range<usize>, Score)> {
+        if self.phrases.is_empty() {
+            return Vec::new();
+        }
+        let positions = position_ranges(text);
+        let mut places = Vec::new();
+        for phrase in &self.phrases {
+            for (at, (position, first)) in positions.iter().enumerate() {
+                let word_at = |offset: usize| {
+                    positions
+                        .get(at + offset)
+                        .filter(|(found, _)| *found == position + offset)
+                        .map(|(_, range)| range.clone())
+                };
+                let stands = phrase.parts.iter().all(|(offset, term)| {
+                    word_at(*offset).is_some_and(|range| is_term(term, &text[range], normalizer))
+                });
+                let last = phrase.parts.last().and_then(|(offset, _)| word_at(*offset));
+                if let (true, Some(last)) = (stands, last) {
+                    places.push((first.start..last.end, phrase.weight));
+                }
+            }
+        }
+        places
     }
 }
 
@@ -208,6 +308,17 @@ fn weight_in(
         .map(|(_, score)| *score)
 }
 
+/// Whether a token of the text is `term` once analyzed.
+fn is_term(term: &str, token: &str, normalizer: &mut TextAnalyzer) -> bool {
+    if token.is_ascii() {
+        return is_ascii_lowercase_of(term, token);
+    }
+    let mut stream = normalizer.token_stream(token);
+    stream
+        .next()
+        .is_some_and(|analyzed| analyzed.text.to_lowercase() == term)
+}
+
 /// The mention a token lies in, with its weight.
 fn within<'m>(
     mentions: &'m [(Range<usize>, Score)],
@@ -242,7 +353,7 @@ impl Candidate {
     fn offer_mention(&mut self, mention: &Range<usize>, token: Range<usize>, score: Score) {
         match self.highlighted.last_mut() {
             Some(last) if last.start >= mention.start && last.end <= mention.end => {
-                last.end = token.end
+                last.end = last.end.max(token.end)
             }
             _ => {
                 self.score += score;

@@ -187,6 +187,31 @@ fn every_spelling_of_a_name_finds_its_entity() {
     }
 }
 
+/// A phrase's snippets highlight the phrase, never one of its words alone: the
+/// FreeBSD CTL HA entry writes "remote code execution" after "not a code fix".
+#[test]
+fn phrase_snippets_highlight_the_phrase_only() {
+    let freebsd = "2026-08-10/freebsd-ctl-ha-three-preauth-kernel-rce-primitives-port-999";
+    for phrase in ["remote code execution", "supply chain", "Cell Broadcast"] {
+        let found = query(&format!("\"{phrase}\""), 50);
+        let mut highlighted = 0;
+        for hit in &found.hits {
+            for (at, _) in hit.snippet.match_indices("<b>") {
+                let span = &hit.snippet[at + 3..];
+                let span = &span[..span.find("</b>").unwrap()];
+                assert_eq!(span.to_lowercase().replace('-', " "), phrase.to_lowercase());
+                highlighted += 1;
+            }
+        }
+        assert!(highlighted >= 3, "{phrase}: {highlighted}");
+    }
+    let found = query("\"remote code execution\"", 50);
+    let hit = found.hits.iter().find(|hit| hit.id == freebsd).unwrap();
+    assert!(hit
+        .snippet
+        .contains("effectively permits <b>remote code execution</b> on the"));
+}
+
 #[test]
 fn phrases_exclusions_and_or() {
     let phrase = query("\"pre-auth command injection\"", 10);

@@ -62,6 +62,22 @@ pub fn token_ranges(text: &str) -> Vec<Range<usize>> {
     found.into_iter().map(|span| span.start..span.end).collect()
 }
 
+/// Each position of `text` with the byte range of its last token: an identifier's
+/// parts rather than the whole (`pre-auth` gives `pre` and `auth`), as a phrase
+/// query lines up its words. Before the filters, like [`token_ranges`].
+pub fn position_ranges(text: &str) -> Vec<(usize, Range<usize>)> {
+    let mut found = Vec::new();
+    spans(text, &mut found, &mut Scratch::default());
+    let mut out: Vec<(usize, Range<usize>)> = Vec::with_capacity(found.len());
+    for span in found {
+        match out.last_mut() {
+            Some(last) if last.0 == span.position => last.1 = span.start..span.end,
+            _ => out.push((span.position, span.start..span.end)),
+        }
+    }
+    out
+}
+
 /// Splits text into words and identifiers; see the module doc.
 ///
 /// The tokenizer keeps its buffers between texts: Tantivy calls it once per field

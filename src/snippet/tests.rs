@@ -190,3 +190,35 @@ fn a_mention_is_one_highlight_and_picks_its_fragment() {
         "echoes <b>Scattered-Spider</b>-style tradecraft"
     );
 }
+
+#[test]
+fn a_phrase_is_highlighted_where_its_words_stand_together() {
+    let highlights = crate::query::parse("\"pre-auth command injection\" sentry")
+        .unwrap()
+        .highlights();
+    let terms: Vec<(String, Score)> = ["pre", "auth", "command", "injection", "sentry"]
+        .iter()
+        .map(|term| (term.to_string(), 0.25))
+        .collect();
+    let snippets = Snippets::with_terms(terms.clone(), 220).with_phrases(&highlights);
+
+    // Its words apart are not the phrase; a word typed outside it still counts.
+    let apart = "Because the injection is pre-auth, a command runs on Sentry.";
+    assert_eq!(
+        snippets.snippet(apart).to_html(),
+        "Because the injection is pre-auth, a command runs on <b>Sentry</b>"
+    );
+    let together = "Ivanti fixed a Pre-Auth Command Injection in Sentry; the injection is old.";
+    assert_eq!(
+        snippets.snippet(together).to_html(),
+        "Ivanti fixed a <b>Pre-Auth Command Injection</b> in <b>Sentry</b>; the injection is old"
+    );
+    // Without the phrase's words in the text, only the loose word is left.
+    assert!(snippets.snippet("a pre-auth bug").is_empty());
+    // A phrase longer than any fragment is not highlighted in halves.
+    let short = Snippets::with_terms(terms, 20).with_phrases(&highlights);
+    assert_eq!(
+        short.snippet("Sentry pre-auth command injection").to_html(),
+        "<b>Sentry</b> pre-auth"
+    );
+}
