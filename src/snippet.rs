@@ -25,7 +25,7 @@ use tantivy::schema::Field;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Score, Searcher, Term};
 
-use crate::index::analyzer::{normalizer, position_ranges, token_ranges, MAX_TOKEN_BYTES};
+use crate::index::analyzer::{normalizer, token_positions, token_ranges, MAX_TOKEN_BYTES};
 use crate::query::Highlights;
 use crate::search::escape_html;
 
@@ -180,8 +180,9 @@ impl Snippets {
         let mut best: Option<Candidate> = None;
         let mut fragment = Candidate::new(0);
         let mut normalizer = self.normalizer.clone();
+        let tokens = token_positions(text);
         // A phrase's place counts and is highlighted as a mention is.
-        let mut spans = self.phrase_places(text, &mut normalizer);
+        let mut spans = self.phrase_places(text, &tokens, &mut normalizer);
         let mentions = match spans.is_empty() {
             true => mentions,
             false => {
@@ -189,7 +190,7 @@ impl Snippets {
                 &spans[..]
             }
         };
-        for token in token_ranges(text) {
+        for (token, _) in tokens {
             // The analyzer drops these tokens: they neither match nor end a fragment.
             if token.len() >= MAX_TOKEN_BYTES {
                 continue;
@@ -229,17 +230,25 @@ impl Snippets {
 }
 
 impl Snippets {
-    /// Where the query's phrases stand in `text`: from the first word's start to
-    /// the last word's end, weighted as the phrase.
+    /// Where the query's phrases stand in `text` (whose `tokens` are given): from
+    /// the first word's start to the last word's end, weighted as the phrase.
     fn phrase_places(
         &self,
         text: &str,
+        tokens: &[(Range<usize>, usize)],
         normalizer: &mut TextAnalyzer,
     ) -> Vec<(Range<usize>, Score)> {
         if self.phrases.is_empty() {
             return Vec::new();
         }
-        let positions = position_ranges(text);
+        // The last token at each position: an identifier's parts, not the whole.
+        let mut positions: Vec<(usize, Range<usize>)> = Vec::with_capacity(tokens.len());
+        for (range, position) in tokens {
+            match positions.last_mut() {
+                Some(last) if last.0 == *position => last.1 = range.clone(),
+                _ => positions.push((*position, range.clone())),
+            }
+        }
         let mut places = Vec::new();
         for phrase in &self.phrases {
             for (at, (position, first)) in positions.iter().enumerate() {

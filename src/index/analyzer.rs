@@ -62,20 +62,16 @@ pub fn token_ranges(text: &str) -> Vec<Range<usize>> {
     found.into_iter().map(|span| span.start..span.end).collect()
 }
 
-/// Each position of `text` with the byte range of its last token: an identifier's
-/// parts rather than the whole (`pre-auth` gives `pre` and `auth`), as a phrase
-/// query lines up its words. Before the filters, like [`token_ranges`].
-pub fn position_ranges(text: &str) -> Vec<(usize, Range<usize>)> {
+/// The tokens of `text` as [`token_ranges`] gives them, each with its position:
+/// an identifier's parts share positions with it (`pre-auth` is `pre-auth` and
+/// `pre` at one position, then `auth`), which is how a phrase lines its words up.
+pub fn token_positions(text: &str) -> Vec<(Range<usize>, usize)> {
     let mut found = Vec::new();
     spans(text, &mut found, &mut Scratch::default());
-    let mut out: Vec<(usize, Range<usize>)> = Vec::with_capacity(found.len());
-    for span in found {
-        match out.last_mut() {
-            Some(last) if last.0 == span.position => last.1 = span.start..span.end,
-            _ => out.push((span.position, span.start..span.end)),
-        }
-    }
-    out
+    found
+        .into_iter()
+        .map(|span| (span.start..span.end, span.position))
+        .collect()
 }
 
 /// Splits text into words and identifiers; see the module doc.
