@@ -116,7 +116,8 @@ pub fn parse(text: &str) -> Result<ParsedQuery, QueryError> {
             pending_or = Some(lexeme.column);
             continue;
         }
-        let clause = if lexeme.quoted {
+        // A quoted key (`"actor:qilin"`, `"CVE-2026-31431"`) is the key, as unquoted.
+        let clause = if lexeme.quoted && entity_key(&lexeme.text).is_none() {
             Clause::Phrase(lexeme.text)
         } else {
             Clause::Word(lexeme.text)

@@ -297,10 +297,12 @@ fn plan(
         text.as_ref().map(|query| query.box_clone()),
         requires_text,
     );
-    let sort = request.sort.unwrap_or(if parsed.is_empty() {
-        Sort::Date
-    } else {
+    // With nothing to match (no query, or exclusions only) every score is the same:
+    // newest first is the order that says something.
+    let sort = request.sort.unwrap_or(if requires_text {
         Sort::Relevance
+    } else {
+        Sort::Date
     });
     Ok(Plan {
         filtered,

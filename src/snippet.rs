@@ -114,7 +114,8 @@ impl Snippets {
     /// Highlights the phrases of `highlights` where their words stand together,
     /// and those words nowhere else unless they were also typed outside a phrase:
     /// for `"pre-auth command injection"`, an `injection` elsewhere in the text is
-    /// not what was asked for. A phrase with a word no body holds is left out.
+    /// not what was asked for. A phrase with a word no body holds is left out, and
+    /// so are the words of exclusions.
     pub fn with_phrases(mut self, highlights: &Highlights) -> Snippets {
         let weight_of = |term: &str| {
             self.terms
@@ -134,15 +135,10 @@ impl Snippets {
                 })
             })
             .collect();
-        let phrased: BTreeSet<&str> = highlights
-            .phrases
-            .iter()
-            .flatten()
-            .map(|(_, term)| term.as_str())
-            .collect();
-        self.terms.retain(|(term, _)| {
-            !phrased.contains(term.as_str()) || highlights.words.contains(term)
-        });
+        // Only words typed outside a phrase stand alone: not a phrase's words, and
+        // not an exclusion's, which are among the query's terms too.
+        self.terms
+            .retain(|(term, _)| highlights.words.contains(term));
         self
     }
 
@@ -200,16 +196,19 @@ impl Snippets {
                 fragment = Candidate::new(token.start);
             }
             fragment.stop = token.end;
-            if let Some(score) = weight_in(&self.terms, &text[token.clone()], &mut normalizer) {
+            // A phrase (or name) takes its words whole, one span even where one of
+            // them was also typed alone; half of one, cut by the fragment, is not
+            // highlighted.
+            let whole = within(mentions, &token).filter(|(mention, _)| {
+                mention.start >= fragment.start && mention.end - fragment.start <= self.max_bytes
+            });
+            if let Some((mention, score)) = whole {
+                fragment.offer_mention(mention, token, *score);
+            } else if let Some(score) =
+                weight_in(&self.terms, &text[token.clone()], &mut normalizer)
+            {
                 fragment.score += score;
                 fragment.highlighted.push(token);
-            } else if let Some((mention, score)) = within(mentions, &token) {
-                // Half a phrase or name is not highlighted: it is cut by the fragment.
-                let whole = mention.start >= fragment.start
-                    && mention.end - fragment.start <= self.max_bytes;
-                if whole {
-                    fragment.offer_mention(mention, token, *score);
-                }
             }
         }
         keep_better(&mut best, fragment);

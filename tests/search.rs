@@ -205,6 +205,16 @@ fn phrase_snippets_highlight_the_phrase_only() {
         }
         assert!(highlighted >= 3, "{phrase}: {highlighted}");
     }
+    // Nothing excluded is highlighted: 2026-W19's Gentlemen item writes "supply" alone.
+    let excluded = query("ransomware -\"supply chain\"", 100);
+    assert!(excluded.total < query("ransomware", 1).total);
+    assert!(ids(&excluded)
+        .contains(&"2026-W19/the-gentlemen-raas-europe-skewed-operation-surged-approximat"));
+    assert!(excluded
+        .hits
+        .iter()
+        .all(|hit| !hit.snippet.to_lowercase().contains("<b>supply")));
+
     let found = query("\"remote code execution\"", 50);
     let hit = found.hits.iter().find(|hit| hit.id == freebsd).unwrap();
     assert!(hit
@@ -324,6 +334,15 @@ fn empty_query_lists_newest_first_with_facets() {
     let sections: u64 = all.facets.section.iter().map(|facet| facet.count).sum();
     assert_eq!(sections, common::DOCUMENTS);
     assert!(all.facets.section.iter().all(|facet| facet.value != "file"));
+
+    // Exclusions alone score every document the same: newest first too.
+    let without = query("-Akira", 5);
+    assert_eq!(without.sort, Sort::Date);
+    assert_eq!(without.hits[0].date, "2026-09-28");
+    assert_eq!(
+        without.total + query("Akira", 1).total,
+        common::DOCUMENTS as usize
+    );
 }
 
 #[test]
@@ -838,4 +857,21 @@ fn alias_hits_highlight_the_entity_they_name() {
         .hits
         .iter()
         .any(|hit| hit.snippet.contains("<b>Scattered</b> <b>Spider</b>")));
+}
+
+/// A key in quotes is the key: `"actor:qilin"` found nothing when it was read as a
+/// phrase of two words.
+#[test]
+fn a_quoted_key_finds_what_the_key_finds() {
+    let linked = run(SearchRequest {
+        entities: vec!["actor:qilin".to_string()],
+        limit: 50,
+        ..SearchRequest::default()
+    });
+    let quoted = query("\"actor:qilin\"", 50);
+    assert_eq!(quoted.total, linked.total);
+    assert_eq!(ids(&quoted).len(), linked.hits.len());
+    for hit in &linked.hits {
+        assert!(ids(&quoted).contains(&hit.id.as_str()), "{}", hit.id);
+    }
 }

@@ -222,3 +222,29 @@ fn a_phrase_is_highlighted_where_its_words_stand_together() {
         "<b>Sentry</b> pre-auth"
     );
 }
+
+#[test]
+fn a_phrase_stays_one_span_and_exclusions_are_never_highlighted() {
+    let terms: Vec<(String, Score)> = ["supply", "chain", "ransomware"]
+        .iter()
+        .map(|term| (term.to_string(), 0.25))
+        .collect();
+    let snippets = |query: &str| {
+        let highlights = crate::query::parse(query).unwrap().highlights();
+        Snippets::with_terms(terms.clone(), 220).with_phrases(&highlights)
+    };
+    let text = "A supply-chain worm hit one chain of ransomware victims.";
+
+    // The phrase's word typed again alone does not split the phrase.
+    assert_eq!(
+        snippets("\"supply chain\" chain").snippet(text).to_html(),
+        "A <b>supply-chain</b> worm hit one <b>chain</b> of ransomware victims"
+    );
+    // What a query excludes is among its terms, and never highlighted.
+    assert_eq!(
+        snippets("ransomware -\"supply chain\" -worm")
+            .snippet(text)
+            .to_html(),
+        "A supply-chain worm hit one chain of <b>ransomware</b> victims"
+    );
+}
