@@ -240,6 +240,23 @@ fn tag_given_text_instead_of_a_file_says_how_to_pass_text() {
         "error: Turla is back: no such file; `dossier tag` reads a file, or standard input \
          with `-` (echo 'text' | dossier tag -)"
     );
+
+    // A folder, and bytes that are no UTF-8, are the user's to fix too.
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dossier(&["tag", dir.path().to_str().unwrap()], None);
+    assert_eq!(folder.status.code(), Some(2));
+    assert!(text(&folder.stderr).contains(": a folder; `dossier tag` reads a file"));
+    let latin1 = dir.path().join("draft.md");
+    std::fs::write(&latin1, b"Qilin struck.\nZ\xfcrich too.\n").unwrap();
+    let output = dossier(&["tag", latin1.to_str().unwrap()], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr).trim(),
+        format!(
+            "error: {}: line 2, byte 15: not UTF-8 text; save it as UTF-8",
+            latin1.display()
+        )
+    );
 }
 
 #[test]

@@ -15,22 +15,7 @@ use dossier::search::{self, SearchRequest};
 use dossier::settings::Settings;
 
 pub(super) fn tag(settings: Settings, file: &str, json: bool, suggest: bool) -> Result<()> {
-    let text = if file == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("reading standard input")?;
-        text
-    } else if !Path::new(file).exists() {
-        // `dossier tag "some text"` is the likeliest way to get here.
-        return Err(UsageError(format!(
-            "{file}: no such file; `dossier tag` reads a file, or standard input with `-` \
-             (echo 'text' | dossier tag -)"
-        ))
-        .into());
-    } else {
-        std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?
-    };
+    let text = read_text(file)?;
     let index = match suggest {
         true => Some(DossierIndex::open(&settings.index)?),
         false => DossierIndex::open(&settings.index).ok(),
@@ -63,6 +48,49 @@ pub(super) fn tag(settings: Settings, file: &str, json: bool, suggest: bool) -> 
         );
     }
     Ok(())
+}
+
+/// The text of `file` (`-`: standard input). What is no text file (a missing
+/// path, a folder, bytes that are not UTF-8) is the user's to fix: said as such,
+/// with where the bytes go wrong.
+fn read_text(file: &str) -> Result<String> {
+    let (name, bytes) = if file == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
+        ("standard input", bytes)
+    } else {
+        let path = Path::new(file);
+        if !path.exists() || path.is_dir() {
+            // `dossier tag "some text"` is the likeliest way to get here.
+            let what = if path.is_dir() {
+                "a folder"
+            } else {
+                "no such file"
+            };
+            return Err(UsageError(format!(
+                "{file}: {what}; `dossier tag` reads a file, or standard input with `-` \
+                 (echo 'text' | dossier tag -)"
+            ))
+            .into());
+        }
+        (
+            file,
+            std::fs::read(path).with_context(|| format!("reading {file}"))?,
+        )
+    };
+    String::from_utf8(bytes).map_err(|error| {
+        let at = error.utf8_error().valid_up_to();
+        let line = 1 + error.as_bytes()[..at]
+            .iter()
+            .filter(|&&byte| byte == b'\n')
+            .count();
+        UsageError(format!(
+            "{name}: line {line}, byte {at}: not UTF-8 text; save it as UTF-8"
+        ))
+        .into()
+    })
 }
 
 pub(super) fn eval_linking(settings: Settings, json: bool, show: usize) -> Result<()> {

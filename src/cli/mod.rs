@@ -149,8 +149,8 @@ enum Command {
 #[derive(Args)]
 pub(crate) struct SearchArgs {
     /// Query: words (all must match), "phrases", -exclusion, OR. Several
-    /// arguments are one query; an exclusion first needs `--` before it, as in
-    /// `dossier search -- -Akira ransomware`.
+    /// arguments are one query; with an exclusion, put `--` before the words
+    /// (`dossier search -- ransomware -Akira`) or quote the whole query.
     #[arg(num_args = 0..)]
     pub(crate) query: Vec<String>,
     /// Hits to show.
