@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::corpus::markdown;
 use crate::index::{DossierIndex, IndexError};
+use crate::item::Mention;
 use crate::registry::Registry;
 use crate::related::{Suggester, Suggestion};
 use crate::tagger::{self, DescribedMention, Tagger};
@@ -22,8 +23,9 @@ pub struct Annotation {
     pub suggestions: Option<Vec<Suggestion>>,
 }
 
-/// Tags `text` as markdown, reading only what renders as text (see
-/// [`markdown::text_only`]), as an item is tagged at ingest; with `suggest_from`, also scores suggestions from that index's
+/// Tags `text` as markdown, reading what it renders to (see
+/// [`markdown::render_mapped`]) as an item is tagged at ingest, with offsets into
+/// `text`; with `suggest_from`, also scores suggestions from that index's
 /// co-occurrence statistics.
 pub fn annotate(
     text: &str,
@@ -31,7 +33,19 @@ pub fn annotate(
     registry: &Registry,
     suggest_from: Option<&DossierIndex>,
 ) -> Result<Annotation, IndexError> {
-    let found = tagger.tag(&markdown::text_only(text));
+    let rendered = markdown::render_mapped(text);
+    let found: Vec<Mention> = tagger
+        .tag(&rendered.text)
+        .into_iter()
+        .filter_map(|mention| {
+            let place = rendered.source(mention.start..mention.end)?;
+            Some(Mention {
+                start: place.start,
+                end: place.end,
+                ..mention
+            })
+        })
+        .collect();
     let mentions = tagger::describe(&found, text, registry);
     let suggestions = match suggest_from {
         Some(index) => {

@@ -155,3 +155,38 @@ fn tagging_a_draft_skips_link_destinations() {
         .count();
     assert_eq!(stored, actor.len());
 }
+
+/// A whole brief tagged as a draft finds every entity its stored items mention in
+/// their text, and the same mentions with Windows line endings: a name broken over
+/// two lines is one name once rendered, whatever ends the line.
+#[test]
+fn tagging_a_whole_brief_agrees_with_ingest() {
+    let brief = std::fs::read_to_string(common::corpus_dir().join("briefs/2026-05-06.md")).unwrap();
+    let tag = |text: &str| {
+        dossier::annotate::annotate(text, common::tagger(), common::registry(), None)
+            .unwrap()
+            .mentions
+    };
+    let drafted = tag(&brief);
+    let keys: std::collections::BTreeSet<&str> =
+        drafted.iter().map(|mention| mention.key.as_str()).collect();
+    let stored: std::collections::BTreeSet<&str> = common::items_of_brief("2026-05-06")
+        .iter()
+        .flat_map(|item| item.mentions.iter().map(|mention| mention.key.as_str()))
+        .collect();
+    assert!(stored.len() >= 20, "{}", stored.len());
+    let missing: Vec<&&str> = stored.difference(&keys).collect();
+    assert!(missing.is_empty(), "{missing:?}");
+    for mention in &drafted {
+        assert_eq!(&brief[mention.start..mention.end], mention.label);
+    }
+
+    let windows = brief.replace('\n', "\r\n");
+    let crlf = tag(&windows);
+    assert_eq!(crlf.len(), drafted.len());
+    for (mention, same) in crlf.iter().zip(&drafted) {
+        assert_eq!((&mention.key, &mention.label), (&same.key, &same.label));
+        let spelled = windows[mention.start..mention.end].replace("\r\n", " ");
+        assert_eq!(spelled, mention.label);
+    }
+}

@@ -146,11 +146,84 @@ pub struct Rendered {
 /// corpus; they are cross-references, not cited sources, and are left out.
 pub fn render(markdown: &str) -> Rendered {
     let mut out = Rendered::default();
+    walk(markdown, &mut out, |_, _, _| {});
+    out
+}
+
+/// Plain text as [`render`] makes it, with where each piece of it stands in the
+/// markdown: a draft is tagged as ingest tags an item (the rendered text, where a
+/// name in a URL is no mention and a line break inside a name is a space), and
+/// what is found is put back in the draft.
+#[derive(Debug, Clone, Default)]
+pub struct Mapped {
+    /// The rendered text.
+    pub text: String,
+    /// Each piece of text: its offset in `text`, its length there, and its byte
+    /// range in the markdown.
+    pieces: Vec<(usize, usize, Range<usize>)>,
+}
+
+/// Renders `markdown` keeping where each piece of its text came from.
+pub fn render_mapped(markdown: &str) -> Mapped {
+    let mut out = Rendered::default();
+    let mut pieces = Vec::new();
+    let trimmed = walk(markdown, &mut out, |at, text, range| {
+        // A text's own characters stand somewhere in its source range (an inline
+        // code span adds its backticks, an escape its backslash).
+        let range = match markdown[range.clone()].find(text) {
+            Some(offset) => range.start + offset..range.start + offset + text.len(),
+            None => range,
+        };
+        pieces.push((at, text.len(), range));
+    });
+    for piece in &mut pieces {
+        piece.0 = piece.0.saturating_sub(trimmed);
+    }
+    Mapped {
+        text: out.text,
+        pieces,
+    }
+}
+
+impl Mapped {
+    /// The byte range of the markdown that `range` of the rendered text stands
+    /// for: from its first byte's place to just past its last byte's. `None` when
+    /// either end falls between pieces (on a space that stands for a line break).
+    pub fn source(&self, range: Range<usize>) -> Option<Range<usize>> {
+        let last = range.end.checked_sub(1)?;
+        Some(self.place(range.start, false)?..self.place(last, true)?)
+    }
+
+    /// Where byte `at` of the text stands in the markdown (just past it, `after`).
+    fn place(&self, at: usize, after: bool) -> Option<usize> {
+        let index = self.pieces.partition_point(|(start, _, _)| *start <= at);
+        let (start, len, source) = self.pieces.get(index.checked_sub(1)?)?;
+        if at >= start + len {
+            return None;
+        }
+        let exact = *len == source.len();
+        Some(match (exact, after) {
+            (true, _) => source.start + (at - start) + usize::from(after),
+            (false, false) => source.start,
+            (false, true) => source.end,
+        })
+    }
+}
+
+/// The walk behind [`render`] and [`render_mapped`]: `out` gets the text and the
+/// links; `piece` is told each piece of text, where it starts in `out.text` and
+/// its range in the markdown. Returns how many bytes were trimmed off the front.
+fn walk(
+    markdown: &str,
+    out: &mut Rendered,
+    mut piece: impl FnMut(usize, &str, Range<usize>),
+) -> usize {
     let mut link: Option<(String, String)> = None;
 
-    for event in Parser::new_ext(markdown, options()) {
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         match event {
             Event::Text(text) | Event::Code(text) => {
+                piece(out.text.len(), &text, range);
                 out.text.push_str(&text);
                 if let Some((_, label)) = link.as_mut() {
                     label.push_str(&text);
@@ -177,30 +250,11 @@ pub fn render(markdown: &str) -> Rendered {
         }
     }
 
-    out.text = out.text.trim().to_string();
-    out
-}
-
-/// `markdown` with everything but its text blanked out, byte for byte: link
-/// destinations, reference definitions, HTML and markup become spaces, so that a
-/// tagger reads what [`render`] keeps (names in a URL are not mentions) while the
-/// offsets of what it finds are still those of `markdown`.
-pub fn text_only(markdown: &str) -> String {
-    let mut kept = vec![false; markdown.len()];
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        if let Event::Text(_) | Event::Code(_) = event {
-            kept[range].fill(true);
-        }
-    }
-
-    let bytes = markdown
-        .bytes()
-        .zip(kept)
-        .map(|(byte, kept)| if kept { byte } else { b' ' })
-        .collect();
-    // Text ranges start and end on character boundaries, so every character is
-    // kept whole or replaced whole; were one cut, the whole text is read instead.
-    String::from_utf8(bytes).unwrap_or_else(|_| markdown.to_string())
+    let kept = out.text.trim_end().len();
+    out.text.truncate(kept);
+    let trimmed = out.text.len() - out.text.trim_start().len();
+    out.text.drain(..trimmed);
+    trimmed
 }
 
 fn start_line(text: &mut String, separator: &str) {
@@ -442,5 +496,31 @@ mod tests {
                 (BlockKind::BlockQuote, 9)
             ]
         );
+    }
+
+    #[test]
+    fn mapped_text_points_back_into_the_markdown() {
+        let markdown = "# Note\r\n\r\nThe World **Leaks** gang, `Akira` and World\r\nLeaks, \
+                        [see](https://x.org/qilin) \\*Qilin\\*.\r\n";
+        let mapped = render_mapped(markdown);
+        assert_eq!(
+            mapped.text,
+            "Note\n\nThe World Leaks gang, Akira and World Leaks, see *Qilin*."
+        );
+        let source_of = |needle: &str, nth: usize| {
+            let at = mapped.text.match_indices(needle).nth(nth).unwrap().0;
+            mapped
+                .source(at..at + needle.len())
+                .map(|range| &markdown[range])
+        };
+        assert_eq!(source_of("World Leaks", 0), Some("World **Leaks"));
+        assert_eq!(source_of("World Leaks", 1), Some("World\r\nLeaks"));
+        assert_eq!(source_of("Akira", 0), Some("Akira"));
+        assert_eq!(source_of("Qilin", 0), Some("Qilin"));
+        assert_eq!(source_of("Note", 0), Some("Note"));
+        // The space standing for the line break is no place of its own.
+        let space = mapped.text.find("World Leaks,").unwrap() + "World".len();
+        assert_eq!(mapped.source(space..space + 1), None);
+        assert_eq!(render(markdown).text, mapped.text);
     }
 }
