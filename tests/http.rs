@@ -818,6 +818,7 @@ async fn user_errors_are_4xx_json() {
         ("Qilin", "actor:qilin"),
         ("Seedworm", "actor:muddywater"),
         ("World-Leaks", "actor:worldleaks"),
+        ("actor:seedworm", "actor:muddywater"),
     ] {
         let answer = get(&format!("/api/entities/{asked}")).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND);
@@ -832,6 +833,14 @@ async fn user_errors_are_4xx_json() {
         .as_str()
         .unwrap()
         .contains("keys look like `actor:qilin`"));
+    // A pasted paragraph is repeated as its first 80 characters.
+    let long = "a".repeat(5_000);
+    let answer = get(&format!("/api/entities/{long}")).await;
+    let error = answer.json()["error"].as_str().unwrap().to_string();
+    assert!(
+        error.starts_with(&format!("no entity `{}…`:", "a".repeat(80))),
+        "{error}"
+    );
 
     let wrong_method = post(app(), "/api/search", &[], Body::empty()).await;
     assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);

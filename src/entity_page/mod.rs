@@ -103,6 +103,25 @@ pub enum EntityError {
     Index(#[from] IndexError),
 }
 
+/// The keys of the entities `asked` names: as a name or alias (`Qilin`), or by
+/// the slug of a key of the wrong type or spelling (`actor:seedworm`).
+fn named_by(registry: &Registry, asked: &str) -> Vec<String> {
+    let mut named = registry.named(asked);
+    if let (true, Some((_, slug))) = (named.is_empty(), asked.split_once(':')) {
+        named = registry.named(slug);
+    }
+    named.into_iter().map(|entity| entity.key.clone()).collect()
+}
+
+/// A key as an error repeats it: what was typed, cut to a line.
+fn shortened(asked: &str) -> String {
+    const SHOWN: usize = 80;
+    match asked.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &asked[..cut]),
+        None => asked.to_string(),
+    }
+}
+
 /// What to ask for instead of a key that names no entity.
 fn hint(named: &[String]) -> String {
     if named.is_empty() {
@@ -397,12 +416,8 @@ fn build_on(
         .map_err(|error| index.error(error))?;
     if entity.is_none() && facts.items == 0 {
         return Err(EntityError::NotFound {
-            key: asked.to_string(),
-            named: registry
-                .named(asked)
-                .into_iter()
-                .map(|entity| entity.key.clone())
-                .collect(),
+            key: shortened(asked),
+            named: named_by(registry, asked),
         });
     }
 
