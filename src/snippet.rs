@@ -199,10 +199,8 @@ impl Snippets {
             // A phrase (or name) takes its words whole, one span even where one of
             // them was also typed alone; half of one, cut by the fragment, is not
             // highlighted.
-            let whole = within(mentions, &token).filter(|(mention, _)| {
-                mention.start >= fragment.start && mention.end - fragment.start <= self.max_bytes
-            });
-            if let Some((mention, score)) = whole {
+            let fits = fragment.start..fragment.start + self.max_bytes;
+            if let Some((mention, score)) = within(mentions, &token, &fits) {
                 fragment.offer_mention(mention, token, *score);
             } else if let Some(score) =
                 weight_in(&self.terms, &text[token.clone()], &mut normalizer)
@@ -327,14 +325,19 @@ fn is_term(term: &str, token: &str, normalizer: &mut TextAnalyzer) -> bool {
         .is_some_and(|analyzed| analyzed.text.to_lowercase() == term)
 }
 
-/// The mention a token lies in, with its weight.
+/// A mention the token lies in that lies whole in `fits`, with its weight. Places
+/// of a phrase of repeated words overlap: the first that fits is taken.
 fn within<'m>(
     mentions: &'m [(Range<usize>, Score)],
     token: &Range<usize>,
+    fits: &Range<usize>,
 ) -> Option<&'m (Range<usize>, Score)> {
-    mentions
-        .iter()
-        .find(|(range, _)| range.start <= token.start && token.end <= range.end)
+    mentions.iter().find(|(range, _)| {
+        range.start <= token.start
+            && token.end <= range.end
+            && fits.start <= range.start
+            && range.end <= fits.end
+    })
 }
 
 /// Whether `term` is `token` with its ASCII letters in lower case.

@@ -248,3 +248,16 @@ fn a_phrase_stays_one_span_and_exclusions_are_never_highlighted() {
         "A supply-chain worm hit one chain of <b>ransomware</b> victims"
     );
 }
+
+#[test]
+fn a_phrase_of_repeated_words_takes_the_place_that_fits() {
+    let highlights = crate::query::parse("\"omega omega omega\"")
+        .unwrap()
+        .highlights();
+    let snippets =
+        Snippets::with_terms(vec![("omega".to_string(), 0.5)], 20).with_phrases(&highlights);
+    // The second fragment starts at the second "omega": the place starting at the
+    // first does not fit it, the one starting there does.
+    let text = "bbbbbbbbbbbb omega omega omega omega";
+    assert_eq!(snippets.snippet(text).to_html(), "<b>omega omega omega</b>");
+}
