@@ -224,9 +224,7 @@ impl Snippets {
             },
         }
     }
-}
 
-impl Snippets {
     /// Where the query's phrases stand in `text` (whose `tokens` are given): from
     /// the first word's start to the last word's end, weighted as the phrase.
     fn phrase_places(

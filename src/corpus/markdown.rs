@@ -176,8 +176,15 @@ pub fn render_mapped(markdown: &str) -> Mapped {
         };
         pieces.push((at, text.len(), range));
     });
-    for piece in &mut pieces {
-        piece.0 = piece.0.saturating_sub(trimmed);
+    // What was trimmed off the front may be the start of the first pieces (a code
+    // block's indentation): they lose it on both sides.
+    for (at, len, source) in &mut pieces {
+        let cut = trimmed.saturating_sub(*at).min(*len);
+        if *len == source.len() {
+            source.start += cut;
+        }
+        *len -= cut;
+        *at = (*at + cut).saturating_sub(trimmed);
     }
     Mapped {
         text: out.text,
@@ -522,5 +529,14 @@ mod tests {
         let space = mapped.text.find("World Leaks,").unwrap() + "World".len();
         assert_eq!(mapped.source(space..space + 1), None);
         assert_eq!(render(markdown).text, mapped.text);
+
+        // A fenced block's indentation is trimmed off the text, not off the map.
+        let fenced = "```\n   Akira\n```\n";
+        let mapped = render_mapped(fenced);
+        assert_eq!(mapped.text, "Akira");
+        assert_eq!(
+            mapped.source(0..5).map(|range| &fenced[range]),
+            Some("Akira")
+        );
     }
 }
