@@ -1,8 +1,8 @@
 //! What a user types -> a Tantivy query.
 //!
-//! Syntax: words (all must match), `"phrases"`, `-exclusion`, `a OR b`. Anything
-//! else is punctuation: pasted text with ` - `, brackets, quotes or dashes still
-//! searches. Each word is analyzed like the indexed text; an identifier such as
+//! Syntax: words (all must match), `"phrases"`, `-exclusion` (or `NOT word`),
+//! `a OR b`. Anything else is punctuation: pasted text with ` - `, brackets,
+//! quotes or dashes still searches. Each word is analyzed like the indexed text; an identifier such as
 //! `CVE-2026-31431` becomes one exact term. A word that is an entity key or a CVE id
 //! also matches items linked to it.
 
@@ -42,6 +42,12 @@ pub enum QueryError {
     #[error("query: OR at column {column} needs a word on both sides")]
     DanglingOr {
         /// Column of the `OR`.
+        column: usize,
+    },
+    /// `NOT` with no word after it.
+    #[error("query: NOT at column {column} needs a word after it (NOT Akira, or -Akira)")]
+    DanglingNot {
+        /// Column of the `NOT`.
         column: usize,
     },
     /// An excluded word offered as an alternative.
@@ -103,10 +109,29 @@ pub fn parse(text: &str) -> Result<ParsedQuery, QueryError> {
     let lexemes = lex(text)?;
     let mut clauses: Vec<Clause> = Vec::new();
     let mut pending_or: Option<usize> = None;
+    // `NOT word` is `-word`, as analysts used to Lucene type it: read as a word, it
+    // would ask for "not" and the word, the opposite of what was meant.
+    let mut pending_not: Option<usize> = None;
     // Where the last clause starts, to name a negated first alternative.
     let mut last_column = 0;
 
-    for lexeme in lexemes {
+    for mut lexeme in lexemes {
+        if !lexeme.quoted && lexeme.text == "NOT" {
+            if pending_not.is_some() {
+                return Err(QueryError::DanglingNot {
+                    column: lexeme.column,
+                });
+            }
+            pending_not = Some(lexeme.column);
+            continue;
+        }
+        if let Some(column) = pending_not.take() {
+            if !lexeme.quoted && lexeme.text == "OR" {
+                return Err(QueryError::DanglingNot { column });
+            }
+            lexeme.negated = true;
+            lexeme.column = column;
+        }
         if !lexeme.quoted && lexeme.text == "OR" {
             if pending_or.is_some() || clauses.is_empty() {
                 return Err(QueryError::DanglingOr {
@@ -152,6 +177,9 @@ pub fn parse(text: &str) -> Result<ParsedQuery, QueryError> {
     }
     if let Some(column) = pending_or {
         return Err(QueryError::DanglingOr { column });
+    }
+    if let Some(column) = pending_not {
+        return Err(QueryError::DanglingNot { column });
     }
     if clauses.is_empty() && !text.trim().is_empty() {
         return Err(QueryError::NoWords);
@@ -550,6 +578,29 @@ mod tests {
             parse("-Qilin OR Akira"),
             Err(QueryError::NegatedAlternative { column: 1 })
         );
+        assert_eq!(
+            parse("Akira NOT"),
+            Err(QueryError::DanglingNot { column: 7 })
+        );
+        assert_eq!(
+            parse("NOT OR Akira"),
+            Err(QueryError::DanglingNot { column: 1 })
+        );
+        assert_eq!(
+            parse("Qilin OR NOT Akira"),
+            Err(QueryError::NegatedAlternative { column: 10 })
+        );
+    }
+
+    #[test]
+    fn not_excludes_as_a_dash_does() {
+        assert_eq!(words("ransomware NOT Akira"), words("ransomware -Akira"));
+        assert_eq!(
+            words("NOT \"supply chain\" worm"),
+            words("-\"supply chain\" worm")
+        );
+        // Only the upper-case word is the operator, as with OR.
+        assert_eq!(words("not patched"), vec![word("not"), word("patched")]);
     }
 
     #[test]

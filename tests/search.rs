@@ -233,6 +233,10 @@ fn phrases_exclusions_and_or() {
     let shiny = query("ShinyHunters", 50);
     let without = query("ShinyHunters -Instructure", 50);
     assert!(without.total < shiny.total);
+    assert_eq!(
+        ids(&query("ShinyHunters NOT Instructure", 50)),
+        ids(&without)
+    );
     assert!(!ids(&without)
         .contains(&"2026-05-06/instructure-canvas-lms-data-breach-affecting-global-educatio"));
 

@@ -148,9 +148,9 @@ enum Command {
 
 #[derive(Args)]
 pub(crate) struct SearchArgs {
-    /// Query: words (all must match), "phrases", -exclusion, OR. Several
-    /// arguments are one query; with an exclusion, put `--` before the words
-    /// (`dossier search -- ransomware -Akira`) or quote the whole query.
+    /// Query: words (all must match), "phrases", -exclusion or NOT word, OR.
+    /// Several arguments are one query; a `-word` needs `--` before the words
+    /// (`dossier search -- ransomware -Akira`), or write `ransomware NOT Akira`.
     #[arg(num_args = 0..)]
     pub(crate) query: Vec<String>,
     /// Hits to show.
