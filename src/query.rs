@@ -2,9 +2,9 @@
 //!
 //! Syntax: words (all must match), `"phrases"`, `-exclusion` (or `NOT word`),
 //! `a OR b`. Anything else is punctuation: pasted text with ` - `, brackets,
-//! quotes or dashes still searches. Each word is analyzed like the indexed text; an identifier such as
-//! `CVE-2026-31431` becomes one exact term. A word that is an entity key or a CVE id
-//! also matches items linked to it.
+//! quotes or dashes still searches. Each word is analyzed like the indexed text;
+//! an identifier such as `CVE-2026-31431` becomes one exact term. A word that is
+//! an entity key or a CVE id also matches items linked to it.
 
 use std::ops::Bound;
 
@@ -51,7 +51,7 @@ pub enum QueryError {
         column: usize,
     },
     /// An excluded word offered as an alternative.
-    #[error("query: `-` at column {column} excludes a word, which cannot be an OR alternative")]
+    #[error("query: the word excluded at column {column} cannot be an OR alternative")]
     NegatedAlternative {
         /// Column of the excluded word.
         column: usize,

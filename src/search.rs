@@ -332,7 +332,7 @@ fn respond(
                 SNIPPET_BYTES,
             )
             .map_err(|error| index.error(error))?
-            .with_phrases(&plan.highlights),
+            .highlighting(&plan.highlights),
         ),
         None => None,
     };

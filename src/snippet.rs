@@ -116,7 +116,7 @@ impl Snippets {
     /// for `"pre-auth command injection"`, an `injection` elsewhere in the text is
     /// not what was asked for. A phrase with a word no body holds is left out, and
     /// so are the words of exclusions.
-    pub fn with_phrases(mut self, highlights: &Highlights) -> Snippets {
+    pub fn highlighting(mut self, highlights: &Highlights) -> Snippets {
         let weight_of = |term: &str| {
             self.terms
                 .iter()

@@ -200,7 +200,7 @@ fn a_phrase_is_highlighted_where_its_words_stand_together() {
         .iter()
         .map(|term| (term.to_string(), 0.25))
         .collect();
-    let snippets = Snippets::with_terms(terms.clone(), 220).with_phrases(&highlights);
+    let snippets = Snippets::with_terms(terms.clone(), 220).highlighting(&highlights);
 
     // Its words apart are not the phrase; a word typed outside it still counts.
     let apart = "Because the injection is pre-auth, a command runs on Sentry.";
@@ -216,7 +216,7 @@ fn a_phrase_is_highlighted_where_its_words_stand_together() {
     // Without the phrase's words in the text, only the loose word is left.
     assert!(snippets.snippet("a pre-auth bug").is_empty());
     // A phrase longer than any fragment is not highlighted in halves.
-    let short = Snippets::with_terms(terms, 20).with_phrases(&highlights);
+    let short = Snippets::with_terms(terms, 20).highlighting(&highlights);
     assert_eq!(
         short.snippet("Sentry pre-auth command injection").to_html(),
         "<b>Sentry</b> pre-auth"
@@ -231,7 +231,7 @@ fn a_phrase_stays_one_span_and_exclusions_are_never_highlighted() {
         .collect();
     let snippets = |query: &str| {
         let highlights = crate::query::parse(query).unwrap().highlights();
-        Snippets::with_terms(terms.clone(), 220).with_phrases(&highlights)
+        Snippets::with_terms(terms.clone(), 220).highlighting(&highlights)
     };
     let text = "A supply-chain worm hit one chain of ransomware victims.";
 
@@ -255,7 +255,7 @@ fn a_phrase_of_repeated_words_takes_the_place_that_fits() {
         .unwrap()
         .highlights();
     let snippets =
-        Snippets::with_terms(vec![("omega".to_string(), 0.5)], 20).with_phrases(&highlights);
+        Snippets::with_terms(vec![("omega".to_string(), 0.5)], 20).highlighting(&highlights);
     // The second fragment starts at the second "omega": the place starting at the
     // first does not fit it, the one starting there does.
     let text = "bbbbbbbbbbbb omega omega omega omega";
