@@ -4,7 +4,9 @@
 //! `a OR b`. Anything else is punctuation: pasted text with ` - `, brackets,
 //! quotes or dashes still searches. Each word is analyzed like the indexed text;
 //! an identifier such as `CVE-2026-31431` becomes one exact term. A word that is
-//! an entity key or a CVE id also matches items linked to it.
+//! an entity key or a CVE id also matches items linked to it, and so do words
+//! that spell all of a name or alias of an entity the index knows (`Hunters
+//! International`, `Storm-0501`): runs of words are looked up as whole labels.
 
 use std::ops::Bound;
 
@@ -15,7 +17,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use crate::index::analyzer::analyze;
+use crate::index::analyzer::{analyze, label_term};
 use crate::index::schema::{doc_type, facet, facet_of, Fields};
 
 /// Longest query accepted, in characters.
@@ -28,6 +30,10 @@ const BODY_BOOST: f32 = 1.0;
 const LABELS_BOOST: f32 = 0.8;
 const KEYWORDS_BOOST: f32 = 0.5;
 const ENTITY_BOOST: f32 = 2.0;
+
+/// Longest run of query words looked up as one label: entity names run to a
+/// dozen words ("Federal Office for Information Security" is five).
+const MAX_LABEL_WORDS: usize = 12;
 
 /// A query that cannot be understood; positions are 1-based characters.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -275,21 +281,23 @@ impl ParsedQuery {
         highlights
     }
 
-    /// The Tantivy query for the text part.
-    pub fn to_query(&self, fields: &Fields) -> TextQuery {
+    /// The Tantivy query for the text part. `known_label` says whether a
+    /// [`label_term`] is the name or alias of some indexed item's entity.
+    pub fn to_query(&self, fields: &Fields, known_label: &dyn Fn(&str) -> bool) -> TextQuery {
+        let runs = self.label_runs(known_label);
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for clause in &self.clauses {
-            match clause {
-                Clause::Not(inner) => {
-                    if let Some(query) = clause_query(inner, fields) {
-                        parts.push((Occur::MustNot, query));
-                    }
-                }
-                other => {
-                    if let Some(query) = clause_query(other, fields) {
-                        parts.push((Occur::Must, query));
-                    }
-                }
+        for (clause, labels) in self.clauses.iter().zip(runs) {
+            let (occur, clause) = match clause {
+                Clause::Not(inner) => (Occur::MustNot, inner.as_ref()),
+                other => (Occur::Must, other),
+            };
+            let query = Scope {
+                fields,
+                known_label,
+            }
+            .clause_query(clause, labels);
+            if let Some(query) = query {
+                parts.push((occur, query));
             }
         }
         let requires_text = parts.iter().any(|(occur, _)| *occur == Occur::Must);
@@ -312,6 +320,36 @@ pub struct Highlights {
     pub phrases: Vec<Vec<(usize, String)>>,
 }
 
+impl ParsedQuery {
+    /// For each clause, the labels spelled by runs of consecutive words that
+    /// include it: `Hunters International ransomware` gives `hunters
+    /// international` to its first two words. A word outside any run still gets
+    /// its own label, if it is one; phrases, exclusions and alternatives look up
+    /// theirs alone (see [`Scope::clause_query`]).
+    fn label_runs(&self, known_label: &dyn Fn(&str) -> bool) -> Vec<Vec<String>> {
+        let mut covering = vec![Vec::new(); self.clauses.len()];
+        for start in 0..self.clauses.len() {
+            let mut run = String::new();
+            for end in start..self.clauses.len().min(start + MAX_LABEL_WORDS) {
+                let Clause::Word(word) = &self.clauses[end] else {
+                    break;
+                };
+                let term = label_term(word);
+                if !run.is_empty() {
+                    run.push(' ');
+                }
+                run.push_str(&term);
+                if known_label(&run) {
+                    for labels in &mut covering[start..=end] {
+                        labels.push(run.clone());
+                    }
+                }
+            }
+        }
+        covering
+    }
+}
+
 /// The query of a text, and what it can match.
 pub struct TextQuery {
     /// The Tantivy query.
@@ -324,24 +362,45 @@ pub struct TextQuery {
     pub requires_text: bool,
 }
 
-fn clause_query(clause: &Clause, fields: &Fields) -> Option<Box<dyn Query>> {
-    match clause {
-        Clause::Word(word) => word_query(word, fields),
-        Clause::Phrase(phrase) => phrase_query(phrase, fields),
-        Clause::Not(inner) => clause_query(inner, fields),
-        Clause::Any(any) => {
-            let options: Vec<(Occur, Box<dyn Query>)> = any
-                .iter()
-                .filter_map(|clause| clause_query(clause, fields))
-                .map(|query| (Occur::Should, query))
-                .collect();
-            (!options.is_empty()).then(|| Box::new(BooleanQuery::new(options)) as Box<dyn Query>)
+/// What clauses are turned into queries with.
+struct Scope<'a> {
+    fields: &'a Fields,
+    known_label: &'a dyn Fn(&str) -> bool,
+}
+
+impl Scope<'_> {
+    /// The query of one clause; `labels` are the label terms of the runs of words
+    /// it stands in, for a top-level word (see [`ParsedQuery::label_runs`]).
+    fn clause_query(&self, clause: &Clause, labels: Vec<String>) -> Option<Box<dyn Query>> {
+        match clause {
+            Clause::Word(word) => word_query(word, self.fields, labels),
+            Clause::Phrase(phrase) => phrase_query(phrase, self.fields, self.own_label(phrase)),
+            Clause::Not(inner) => self.clause_query(inner, Vec::new()),
+            Clause::Any(any) => {
+                let options: Vec<(Occur, Box<dyn Query>)> = any
+                    .iter()
+                    .filter_map(|clause| self.clause_query(clause, Vec::new()))
+                    .map(|query| (Occur::Should, query))
+                    .collect();
+                (!options.is_empty())
+                    .then(|| Box::new(BooleanQuery::new(options)) as Box<dyn Query>)
+            }
+        }
+    }
+
+    /// The label a clause's text spells on its own, if the index knows it.
+    fn own_label(&self, text: &str) -> Vec<String> {
+        let term = label_term(text);
+        match (self.known_label)(&term) {
+            true => vec![term],
+            false => Vec::new(),
         }
     }
 }
 
-/// Per-field term or phrase queries for one analyzed word, summed.
-fn word_query(word: &str, fields: &Fields) -> Option<Box<dyn Query>> {
+/// Per-field term or phrase queries for one analyzed word, summed, with the
+/// labels it is part of.
+fn word_query(word: &str, fields: &Fields, labels: Vec<String>) -> Option<Box<dyn Query>> {
     let tokens = analyze(word);
     // The lexer keeps only words with a letter or digit; if none of it is indexable
     // (a run longer than any kept token), no document can hold it.
@@ -359,7 +418,7 @@ fn word_query(word: &str, fields: &Fields) -> Option<Box<dyn Query>> {
     } else {
         parts(&tokens)
     };
-    let mut options = text_queries(&terms, fields);
+    let mut options = text_queries(&terms, fields, labels);
     if let Some(key) = entity_key(word) {
         let term = Term::from_facet(fields.entity, &facet_of(facet::ENTITY, &key));
         let query = TermQuery::new(term, IndexRecordOption::Basic);
@@ -371,7 +430,7 @@ fn word_query(word: &str, fields: &Fields) -> Option<Box<dyn Query>> {
     Some(Box::new(BooleanQuery::new(options)))
 }
 
-fn phrase_query(phrase: &str, fields: &Fields) -> Option<Box<dyn Query>> {
+fn phrase_query(phrase: &str, fields: &Fields, labels: Vec<String>) -> Option<Box<dyn Query>> {
     let tokens = analyze(phrase);
     if tokens.is_empty() {
         let searchable = phrase.chars().any(char::is_alphanumeric);
@@ -380,6 +439,7 @@ fn phrase_query(phrase: &str, fields: &Fields) -> Option<Box<dyn Query>> {
     Some(Box::new(BooleanQuery::new(text_queries(
         &parts(&tokens),
         fields,
+        labels,
     ))))
 }
 
@@ -400,18 +460,29 @@ fn parts(tokens: &[(usize, String, std::ops::Range<usize>)]) -> Vec<(usize, Stri
         .collect()
 }
 
-fn text_queries(terms: &[(usize, String)], fields: &Fields) -> Vec<(Occur, Box<dyn Query>)> {
+/// The text fields' queries of `terms`, and the labels' terms, each weighted.
+fn text_queries(
+    terms: &[(usize, String)],
+    fields: &Fields,
+    labels: Vec<String>,
+) -> Vec<(Occur, Box<dyn Query>)> {
     let weighted = [
         (fields.title, TITLE_BOOST),
         (fields.summary, SUMMARY_BOOST),
         (fields.body, BODY_BOOST),
-        (fields.labels, LABELS_BOOST),
         (fields.keywords, KEYWORDS_BOOST),
     ];
-    weighted
+    let texts = weighted
         .into_iter()
-        .map(|(field, boost)| {
-            let query = terms_query(field, terms);
+        .map(|(field, boost)| (terms_query(field, terms), boost));
+    let labels = labels.into_iter().map(|label| {
+        let term = Term::from_field_text(fields.labels, &label);
+        let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+        (query, LABELS_BOOST)
+    });
+    texts
+        .chain(labels)
+        .map(|(query, boost)| {
             (
                 Occur::Should,
                 Box::new(BoostQuery::new(query, boost)) as Box<dyn Query>,
@@ -607,6 +678,33 @@ mod tests {
     fn regression_excluding_a_bracketed_word() {
         let expected = vec![word("Qilin"), Clause::Not(Box::new(word("(Akira)")))];
         assert_eq!(words("Qilin -(Akira)"), expected);
+    }
+
+    #[test]
+    fn runs_of_words_are_looked_up_as_whole_labels() {
+        let known = |label: &str| ["hunters international", "storm 0501"].contains(&label);
+        let runs = |text: &str| parse(text).unwrap().label_runs(&known);
+        let name = || vec!["hunters international".to_string()];
+        assert_eq!(
+            runs("Hunters International ransomware"),
+            [name(), name(), vec![]]
+        );
+        assert_eq!(
+            runs("Hunters ransomware International"),
+            [vec![], vec![], vec![]] as [Vec<String>; 3]
+        );
+        assert_eq!(runs("(Storm-0501)"), [vec!["storm 0501".to_string()]]);
+        let storm = vec!["storm 0501".to_string()];
+        assert_eq!(runs("Storm 0501"), [storm.clone(), storm]);
+        // A phrase or an exclusion breaks a run: each looks up its own label.
+        assert_eq!(
+            runs("Hunters \"x\" International"),
+            [vec![], vec![], vec![]] as [Vec<String>; 3]
+        );
+        assert_eq!(
+            runs("Hunters -International"),
+            [vec![], vec![]] as [Vec<String>; 2]
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
-use tantivy::{DocAddress, Order, Searcher};
+use tantivy::{DocAddress, Order, Searcher, Term};
 
 use crate::corpus::section::SectionMap;
 use crate::index::facet_counts::FacetCounts;
@@ -287,7 +287,13 @@ fn plan(
     request: &SearchRequest,
 ) -> Result<Plan, SearchError> {
     let parsed = query::parse(&request.query)?;
-    let text = (!parsed.is_empty()).then(|| parsed.to_query(index.fields()));
+    let searcher = index.searcher();
+    let labels = index.fields().labels;
+    let known_label = |label: &str| {
+        let term = Term::from_field_text(labels, label);
+        searcher.doc_freq(&term).is_ok_and(|count| count > 0)
+    };
+    let text = (!parsed.is_empty()).then(|| parsed.to_query(index.fields(), &known_label));
     let requires_text = text.as_ref().is_some_and(|text| text.requires_text);
     let text = text.map(|text| text.query);
     let filtered = filtered_query(

@@ -25,7 +25,7 @@ use tantivy::schema::Field;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Score, Searcher, Term};
 
-use crate::index::analyzer::{normalizer, token_positions, token_ranges, MAX_TOKEN_BYTES};
+use crate::index::analyzer::{label_term, normalizer, token_positions, MAX_TOKEN_BYTES};
 use crate::query::Highlights;
 use crate::search::escape_html;
 
@@ -33,8 +33,8 @@ use crate::search::escape_html;
 pub struct Snippets {
     /// The query's terms in the snippet field, with their weight.
     terms: Vec<(String, Score)>,
-    /// The query's terms in the names and aliases of the items' entities. A hit
-    /// found through an alias (`UNC3944` for an item that writes "Scattered
+    /// The query's whole labels (names and aliases of the items' entities, see
+    /// `label_term`), weighted. A hit found through an alias (`UNC3944` for an item that writes "Scattered
     /// Spider") holds none of the query's words: its snippet highlights the
     /// mentions of the entity the alias names instead.
     label_terms: Vec<(String, Score)>,
@@ -142,18 +142,18 @@ impl Snippets {
         self
     }
 
-    /// The weight of the rarest query term among the words of `labels` (an
-    /// entity's name and aliases), if any is.
+    /// The weight of the rarest of `labels` (an entity's spellings) that the
+    /// query looked up as a whole label, if any was.
     pub fn label_weight<'l>(&self, labels: impl IntoIterator<Item = &'l str>) -> Option<Score> {
-        let mut normalizer = self.normalizer.clone();
         labels
             .into_iter()
-            .flat_map(|label| {
-                token_ranges(label)
-                    .into_iter()
-                    .map(move |token| &label[token])
+            .filter_map(|label| {
+                let term = label_term(label);
+                self.label_terms
+                    .iter()
+                    .find(|(known, _)| *known == term)
+                    .map(|(_, weight)| *weight)
             })
-            .filter_map(|token| weight_in(&self.label_terms, token, &mut normalizer))
             .reduce(Score::max)
     }
 

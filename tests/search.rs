@@ -187,6 +187,56 @@ fn every_spelling_of_a_name_finds_its_entity() {
     }
 }
 
+/// A name finds its entity's items only when all of it is typed: one word of
+/// "Midnight Blizzard" or "Hunters International" (World Leaks' former name) is
+/// just a word. Only the two 2026-07-13 FSB Centre 16 entries write "Blizzard";
+/// only the Mediaworks item writes "Hunters".
+#[test]
+fn one_word_of_a_name_is_not_the_name() {
+    let sorted = |response: SearchResponse| {
+        let mut found: Vec<String> = response.hits.into_iter().map(|hit| hit.id).collect();
+        found.sort();
+        found
+    };
+    let tagged = |key: &str| {
+        sorted(run(SearchRequest {
+            entities: vec![key.to_string()],
+            limit: 50,
+            ..SearchRequest::default()
+        }))
+    };
+
+    let apt29 = tagged("actor:midnight-blizzard");
+    assert_eq!(apt29.len(), 6);
+    assert_eq!(sorted(query("Midnight Blizzard", 50)), apt29);
+    assert_eq!(
+        sorted(query("Blizzard", 50)),
+        [
+            "2026-07-13/france-eu-turla-fsb-centre-16-attribution-french-victimology",
+            "2026-07-13/fsb-centre-16-static-tundra-router-hijacking-advisory",
+        ]
+    );
+
+    let world_leaks = tagged("actor:worldleaks");
+    assert_eq!(world_leaks.len(), 7);
+    assert_eq!(sorted(query("Hunters International", 50)), world_leaks);
+    assert_eq!(sorted(query("\"Hunters International\"", 50)), world_leaks);
+    assert_eq!(
+        sorted(query("Hunters", 50)),
+        ["2026-05-06/mediaworks-kft-hungary-data-theft-extortion-claim-confirmed"]
+    );
+    // The name inside a longer query is still the name.
+    let with_name = sorted(query("Hunters International extortion", 50));
+    assert_eq!(with_name.len(), 4);
+    assert_eq!(with_name, sorted(query("\"World Leaks\" extortion", 50)));
+
+    // Hyphens and spaces spell a name alike.
+    assert_eq!(
+        sorted(query("Storm 0501", 50)),
+        sorted(query("Storm-0501", 50))
+    );
+}
+
 /// A phrase's snippets highlight the phrase, never one of its words alone: the
 /// FreeBSD CTL HA entry writes "remote code execution" after "not a code fix".
 #[test]
@@ -700,7 +750,7 @@ fn snippets_match_tantivys_generator_on_every_body() {
     ] {
         let query = dossier::query::parse(text)
             .expect("parses")
-            .to_query(fields)
+            .to_query(fields, &|_| false)
             .query;
         let ours = Snippets::new(&searcher, query.as_ref(), fields.body, 220).expect("terms");
         let mut theirs =

@@ -55,14 +55,7 @@ fn with_filters<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {
 }
 
 /// The byte ranges of the tokens of `text`, in the order the analyzer emits them
-/// and before its filters: over-long tokens are still there.
-pub fn token_ranges(text: &str) -> Vec<Range<usize>> {
-    let mut found = Vec::new();
-    spans(text, &mut found, &mut Scratch::default());
-    found.into_iter().map(|span| span.start..span.end).collect()
-}
-
-/// The tokens of `text` as [`token_ranges`] gives them, each with its position:
+/// and before its filters (over-long tokens are still there), each with its position:
 /// an identifier's parts share positions with it (`pre-auth` is `pre-auth` and
 /// `pre` at one position, then `auth`), which is how a phrase lines its words up.
 pub fn token_positions(text: &str) -> Vec<(Range<usize>, usize)> {
@@ -293,6 +286,34 @@ fn push(spans: &mut Vec<Span>, start: usize, end: usize, position: usize) {
     }
 }
 
+/// The term an entity's name is indexed under in the labels field, and what a
+/// run of query words is looked up as: its words (runs of letters and digits),
+/// lower-cased and folded, one space between them. `Storm-0501` and `Storm 0501`
+/// are `storm 0501`, so hyphens and spaces spell a name alike, and a name is found
+/// only when all of it was typed: `International` alone is no `Hunters
+/// International`.
+pub fn label_term(text: &str) -> String {
+    let mut term = String::with_capacity(text.len());
+    let mut folding: Option<TextAnalyzer> = None;
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !term.is_empty() {
+            term.push(' ');
+        }
+        if word.is_ascii() {
+            term.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+            continue;
+        }
+        let mut stream = folding.get_or_insert_with(normalizer).token_stream(word);
+        while stream.advance() {
+            term.push_str(&stream.token().text);
+        }
+    }
+    term
+}
+
 /// Analyzes `text` and returns (position, term text, byte range) triples.
 pub fn analyze(text: &str) -> Vec<(usize, String, std::ops::Range<usize>)> {
     let mut analyzer = analyzer();
@@ -389,6 +410,20 @@ mod tests {
         }
         assert!(!has_inner_separator("plain"));
         assert!(!has_inner_separator("sécurité"));
+    }
+
+    #[test]
+    fn label_terms_spell_hyphens_and_spaces_alike() {
+        assert_eq!(label_term("Storm-0501"), "storm 0501");
+        assert_eq!(label_term("Storm 0501"), "storm 0501");
+        assert_eq!(label_term("(Charming"), "charming");
+        assert_eq!(label_term("Mini-Shai-Hulud"), "mini shai hulud");
+        assert_eq!(label_term("WorldLeaks"), "worldleaks");
+        assert_eq!(
+            label_term("Agence nationale de la Sécurité"),
+            "agence nationale de la securite"
+        );
+        assert_eq!(label_term("-- ()"), "");
     }
 
     #[test]

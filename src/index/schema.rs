@@ -38,7 +38,9 @@ pub struct Fields {
     pub body: Field,
     /// Summary text.
     pub summary: Field,
-    /// Names and aliases of the item's entities, so an alias finds tagged items.
+    /// Every spelling of the names and aliases of the item's entities, each one
+    /// term ([`super::analyzer::label_term`]), so that an alias finds tagged items
+    /// when all of it is typed.
     pub labels: Field,
     /// Footer and front-matter keywords: tags, regions, sectors, techniques, CVEs.
     pub keywords: Field,
@@ -130,7 +132,15 @@ pub fn schema() -> Schema {
     builder.add_text_field("title", text.clone());
     builder.add_text_field("body", text.clone());
     builder.add_text_field("summary", text.clone());
-    builder.add_text_field("labels", text.clone());
+    // Whole names: a query looks up runs of its words here (see `query`).
+    builder.add_text_field(
+        "labels",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
     builder.add_text_field("keywords", text);
     for root in [
         facet::SECTION,

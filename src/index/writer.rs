@@ -17,6 +17,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
+use super::analyzer::label_term;
 use super::reader::{self, stored_files, StoredFile};
 use super::schema::{day_number, doc_type, facet, facet_of, linked_value, Fields, CITE_SEPARATOR};
 use super::{DossierIndex, IndexError};
@@ -699,7 +700,9 @@ pub fn item_document(
     document.add_text(fields.title, &item.title);
     document.add_text(fields.body, &item.body);
     document.add_text(fields.summary, &item.summary);
-    document.add_text(fields.labels, entity_labels(item, registry));
+    for label in entity_labels(item, registry) {
+        document.add_text(fields.labels, label);
+    }
     document.add_text(fields.keywords, keywords(item));
     document.add_facet(fields.section, facet_of(facet::SECTION, &item.section));
     document.add_facet(fields.month, facet_of(facet::MONTH, item.month()));
@@ -756,14 +759,16 @@ fn keywords(item: &Item) -> String {
         .join("\n")
 }
 
-/// Names and aliases of an item's registered entities, in every spelling the
-/// tagger matches, one per line.
-fn entity_labels(item: &Item, registry: &Registry) -> String {
-    let mut labels = String::new();
+/// The label terms of an item's registered entities: every spelling of their
+/// names and aliases that the tagger matches, each once.
+fn entity_labels(item: &Item, registry: &Registry) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
     for entity in item.entities.iter().filter_map(|key| registry.get(key)) {
-        for label in tagger::entity_spellings(entity) {
-            labels.push_str(&label);
-            labels.push('\n');
+        for spelling in tagger::entity_spellings(entity) {
+            let label = label_term(&spelling);
+            if !label.is_empty() && !labels.contains(&label) {
+                labels.push(label);
+            }
         }
     }
     labels
