@@ -267,6 +267,38 @@ impl Registry {
             .collect()
     }
 
+    /// The live entities whose name, alias or slug `text` misspells by a letter
+    /// or two (`quilin`, `muddywatter`), nearest first, at most [`NEAR_SHOWN`]:
+    /// what to offer when [`Registry::named`] finds nothing. Words of four to
+    /// seven letters may be one edit away (a swap of two letters is one), longer
+    /// ones two; shorter ones are too close to everything to suggest anything.
+    pub fn near(&self, text: &str) -> Vec<&Entity> {
+        let wanted = loose(text);
+        let budget = match wanted.chars().count() {
+            0..=3 => return Vec::new(),
+            4..=7 => 1,
+            _ => 2,
+        };
+        let mut near: Vec<(usize, &Entity)> = self
+            .live()
+            .filter_map(|entity| {
+                let slug = key_parts(&entity.key).map(|(_, slug)| slug);
+                entity
+                    .labels()
+                    .chain(slug)
+                    .map(|label| strsim::damerau_levenshtein(&loose(label), &wanted))
+                    .min()
+                    .filter(|distance| *distance <= budget)
+                    .map(|distance| (distance, entity))
+            })
+            .collect();
+        near.sort_by_key(|(distance, _)| *distance);
+        near.into_iter()
+            .take(NEAR_SHOWN)
+            .map(|(_, entity)| entity)
+            .collect()
+    }
+
     /// Every entity that is not a tombstone.
     pub fn live(&self) -> impl Iterator<Item = &Entity> {
         self.entities
@@ -298,6 +330,9 @@ impl Entity {
 }
 
 /// `text` lower-cased with its hyphens and runs of spaces as one space.
+/// Most suggestions [`Registry::near`] makes.
+pub const NEAR_SHOWN: usize = 3;
+
 fn loose(text: &str) -> String {
     text.to_lowercase()
         .split([' ', '-'])

@@ -15,7 +15,7 @@ use crate::corpus::section::SectionMap;
 use crate::index::facet_counts::FacetCounts;
 use crate::index::per_segment;
 use crate::index::reader::item_at;
-use crate::index::schema::{day_number, facet};
+use crate::index::schema::{day_number, facet, facet_of};
 use crate::index::{DossierIndex, IndexError};
 use crate::item::Item;
 use crate::query::{self, Highlights, QueryError};
@@ -266,8 +266,40 @@ pub fn search(
     request: &SearchRequest,
 ) -> Result<SearchResponse, SearchError> {
     validate(request)?;
+    if let Some(registry) = registry {
+        known_entities(index, registry, request)?;
+    }
     let plan = plan(index, registry, request)?;
     respond(index, registry, request, &plan)
+}
+
+/// Refuses an entity filter that names nothing. A key that neither the registry
+/// nor any item knows (`actor:quilin`) is a typo far more often than a question,
+/// and filtering by it would answer "no items" without saying why. CVE ids pass:
+/// whether a CVE was ever covered is a question, and no items its answer.
+fn known_entities(
+    index: &DossierIndex,
+    registry: &Registry,
+    request: &SearchRequest,
+) -> Result<(), SearchError> {
+    let searcher = index.searcher();
+    for key in &request.entities {
+        let canonical = canonical_key(key, Some(registry));
+        if crate::corpus::cve_id(key).is_some() || registry.get(&canonical).is_some() {
+            continue;
+        }
+        let term = Term::from_facet(index.fields().entity, &facet_of(facet::ENTITY, &canonical));
+        let linked = searcher
+            .doc_freq(&term)
+            .map_err(|error| index.error(error))?;
+        if linked == 0 {
+            return Err(SearchError::Parameter {
+                parameter: "entity",
+                message: crate::entity_page::not_found(registry, key).to_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A request turned into queries.

@@ -792,6 +792,7 @@ async fn user_errors_are_4xx_json() {
         ("/api/search?sectoin=", 400),
         ("/api/items/2026-05-06?bogus=1", 400),
         ("/api/entities?type=actor%FF", 400),
+        ("/api/search?entity=actor:quilin", 400),
     ];
     for (uri, status) in cases {
         let answer = get(uri).await;
@@ -803,6 +804,11 @@ async fn user_errors_are_4xx_json() {
         assert!(!error.is_empty(), "{uri}");
     }
     assert_eq!(get("/items/2026-05-06?bogus=1").await.status.as_u16(), 400);
+    assert_eq!(
+        get("/api/search?entity=actor:quilin").await.json()["error"],
+        "entity: no entity `actor:quilin`: it is not in the registry and no item links it; \
+         did you mean `actor:qilin`?"
+    );
     let answer = get("/api/search?q=%FF").await;
     assert_eq!(
         answer.json()["error"],
@@ -819,6 +825,9 @@ async fn user_errors_are_4xx_json() {
         ("Seedworm", "actor:muddywater"),
         ("World-Leaks", "actor:worldleaks"),
         ("actor:seedworm", "actor:muddywater"),
+        // A letter off, or two swapped.
+        ("Quilin", "actor:qilin"),
+        ("actor:sacttered-spider", "actor:scattered-spider"),
     ] {
         let answer = get(&format!("/api/entities/{asked}")).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND);

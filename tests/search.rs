@@ -929,3 +929,48 @@ fn a_quoted_key_finds_what_the_key_finds() {
         assert!(ids(&quoted).contains(&hit.id.as_str()), "{}", hit.id);
     }
 }
+
+/// An entity filter that names nothing says so, with the key it may have meant;
+/// one the registry lacks but an entry links still filters (the 2026-09-28
+/// NetScaler entry names `malware:whipshot` in its front matter), and a CVE id no
+/// item cites is a question with no items for an answer.
+#[test]
+fn an_entity_filter_naming_nothing_is_refused() {
+    let filtered = |key: &str| {
+        search(
+            common::index(),
+            Some(common::registry()),
+            &SearchRequest {
+                entities: vec![key.to_string()],
+                limit: 10,
+                ..SearchRequest::default()
+            },
+        )
+    };
+    match filtered("actor:quilin") {
+        Err(SearchError::Parameter { parameter, message }) => {
+            assert_eq!(parameter, "entity");
+            assert!(
+                message.ends_with("did you mean `actor:qilin`?"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    match filtered("actor:muddywatter") {
+        Err(SearchError::Parameter { message, .. }) => {
+            assert!(
+                message.ends_with("did you mean `actor:muddywater`?"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let whipshot = filtered("malware:whipshot").expect("an unregistered linked key");
+    assert_eq!(
+        ids(&whipshot),
+        ["2026-09-28/cve-2026-88771-citrix-netscaler-preauth-rce-zero-day-kev"]
+    );
+    assert_eq!(filtered("CVE-2099-12345").expect("a CVE id").total, 0);
+}

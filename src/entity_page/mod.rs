@@ -103,12 +103,25 @@ pub enum EntityError {
     Index(#[from] IndexError),
 }
 
-/// The keys of the entities `asked` names: as a name or alias (`Qilin`), or by
-/// the slug of a key of the wrong type or spelling (`actor:seedworm`).
+/// The error for a key that names no entity, with the keys it may have meant.
+pub fn not_found(registry: &Registry, asked: &str) -> EntityError {
+    EntityError::NotFound {
+        key: shortened(asked),
+        named: named_by(registry, asked),
+    }
+}
+
+/// The keys of the entities `asked` names: as a name or alias (`Qilin`), by the
+/// slug of a key of the wrong type or spelling (`actor:seedworm`), or else by a
+/// near miss of either (`actor:quilin`).
 fn named_by(registry: &Registry, asked: &str) -> Vec<String> {
+    let slug = asked.split_once(':').map(|(_, slug)| slug);
     let mut named = registry.named(asked);
-    if let (true, Some((_, slug))) = (named.is_empty(), asked.split_once(':')) {
+    if let (true, Some(slug)) = (named.is_empty(), slug) {
         named = registry.named(slug);
+    }
+    if named.is_empty() {
+        named = registry.near(slug.unwrap_or(asked));
     }
     named.into_iter().map(|entity| entity.key.clone()).collect()
 }
@@ -415,10 +428,7 @@ fn build_on(
         .gather(searcher, query.as_ref(), &canonical, reuse)
         .map_err(|error| index.error(error))?;
     if entity.is_none() && facts.items == 0 {
-        return Err(EntityError::NotFound {
-            key: shortened(asked),
-            named: named_by(registry, asked),
-        });
+        return Err(not_found(registry, asked));
     }
 
     let listed = facts
