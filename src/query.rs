@@ -229,7 +229,7 @@ fn lex(text: &str) -> Result<Vec<Lexeme>, QueryError> {
             .find(|&i| chars[i].is_whitespace() || is_quote(chars[i]))
             .unwrap_or(chars.len());
         let word: String = chars[start..end].iter().collect();
-        let word = word.trim_start_matches('+').to_string();
+        let word = without_possessive(word.trim_start_matches('+')).to_string();
         if word.chars().any(char::is_alphanumeric) {
             lexemes.push(Lexeme {
                 text: word,
@@ -241,6 +241,19 @@ fn lex(text: &str) -> Result<Vec<Lexeme>, QueryError> {
         at = end.max(start + 1);
     }
     Ok(lexemes)
+}
+
+/// `APT29's` -> `APT29`: the possessive is no part of the name, and as one
+/// identifier (`apt29's`) the word would find only the items that write it so.
+/// The analyzer indexes `APT29's` as itself and as `apt29`, so the name finds it.
+fn without_possessive(word: &str) -> &str {
+    let stem = ["'s", "'S", "\u{2019}s", "\u{2019}S"]
+        .iter()
+        .find_map(|suffix| word.strip_suffix(suffix));
+    match stem {
+        Some(stem) if stem.ends_with(char::is_alphanumeric) => stem,
+        _ => word,
+    }
 }
 
 fn is_quote(ch: char) -> bool {
@@ -281,21 +294,18 @@ impl ParsedQuery {
         highlights
     }
 
-    /// The Tantivy query for the text part. `known_label` says whether a
-    /// [`label_term`] is the name or alias of some indexed item's entity.
-    pub fn to_query(&self, fields: &Fields, known_label: &dyn Fn(&str) -> bool) -> TextQuery {
-        let runs = self.label_runs(known_label);
+    /// The Tantivy query for the text part; `names` says which runs of words
+    /// are names and which key a typed key links under.
+    pub fn to_query(&self, fields: &Fields, names: &dyn Names) -> TextQuery {
+        let scope = Scope { fields, names };
+        let runs = self.label_runs(names);
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (clause, labels) in self.clauses.iter().zip(runs) {
-            let (occur, clause) = match clause {
-                Clause::Not(inner) => (Occur::MustNot, inner.as_ref()),
-                other => (Occur::Must, other),
+        for (clause, run) in self.clauses.iter().zip(runs) {
+            let (occur, query) = match clause {
+                Clause::Not(inner) => (Occur::MustNot, scope.clause_query(inner, None)),
+                Clause::Word(_) => (Occur::Must, scope.clause_query(clause, Some(run))),
+                other => (Occur::Must, scope.clause_query(other, None)),
             };
-            let query = Scope {
-                fields,
-                known_label,
-            }
-            .clause_query(clause, labels);
             if let Some(query) = query {
                 parts.push((occur, query));
             }
@@ -323,10 +333,10 @@ pub struct Highlights {
 impl ParsedQuery {
     /// For each clause, the labels spelled by runs of consecutive words that
     /// include it: `Hunters International ransomware` gives `hunters
-    /// international` to its first two words. A word outside any run still gets
-    /// its own label, if it is one; phrases, exclusions and alternatives look up
-    /// theirs alone (see [`Scope::clause_query`]).
-    fn label_runs(&self, known_label: &dyn Fn(&str) -> bool) -> Vec<Vec<String>> {
+    /// international` to its first two words, and a word that is a name alone
+    /// its own. Phrases, exclusions and alternatives look up theirs alone (see
+    /// [`Scope::clause_query`]).
+    fn label_runs(&self, names: &dyn Names) -> Vec<Vec<String>> {
         let mut covering = vec![Vec::new(); self.clauses.len()];
         for start in 0..self.clauses.len() {
             let mut run = String::new();
@@ -339,7 +349,7 @@ impl ParsedQuery {
                     run.push(' ');
                 }
                 run.push_str(&term);
-                if known_label(&run) {
+                if names.is_label(&run) {
                     for labels in &mut covering[start..=end] {
                         labels.push(run.clone());
                     }
@@ -362,24 +372,52 @@ pub struct TextQuery {
     pub requires_text: bool,
 }
 
+/// What the index and the registry know of the names a query may hold.
+pub trait Names {
+    /// Whether `label` (a [`label_term`]) is a name or alias of an entity that
+    /// some indexed item links.
+    fn is_label(&self, label: &str) -> bool;
+
+    /// The key items are linked under for an entity key typed in a query: a
+    /// merged entity's key gives its canonical one.
+    fn canonical(&self, key: &str) -> String;
+}
+
+/// Knows no names: words match text alone, and keys link as typed.
+pub struct NoNames;
+
+impl Names for NoNames {
+    fn is_label(&self, _label: &str) -> bool {
+        false
+    }
+
+    fn canonical(&self, key: &str) -> String {
+        key.to_string()
+    }
+}
+
 /// What clauses are turned into queries with.
 struct Scope<'a> {
     fields: &'a Fields,
-    known_label: &'a dyn Fn(&str) -> bool,
+    names: &'a dyn Names,
 }
 
 impl Scope<'_> {
-    /// The query of one clause; `labels` are the label terms of the runs of words
-    /// it stands in, for a top-level word (see [`ParsedQuery::label_runs`]).
-    fn clause_query(&self, clause: &Clause, labels: Vec<String>) -> Option<Box<dyn Query>> {
+    /// The query of one clause. `run` holds the labels of the runs of words a
+    /// top-level word stands in (see [`ParsedQuery::label_runs`]); any other
+    /// clause, an excluded or alternative word too, looks up its own.
+    fn clause_query(&self, clause: &Clause, run: Option<Vec<String>>) -> Option<Box<dyn Query>> {
         match clause {
-            Clause::Word(word) => word_query(word, self.fields, labels),
+            Clause::Word(word) => {
+                let labels = run.unwrap_or_else(|| self.own_label(word));
+                self.word_query(word, labels)
+            }
             Clause::Phrase(phrase) => phrase_query(phrase, self.fields, self.own_label(phrase)),
-            Clause::Not(inner) => self.clause_query(inner, Vec::new()),
+            Clause::Not(inner) => self.clause_query(inner, None),
             Clause::Any(any) => {
                 let options: Vec<(Occur, Box<dyn Query>)> = any
                     .iter()
-                    .filter_map(|clause| self.clause_query(clause, Vec::new()))
+                    .filter_map(|clause| self.clause_query(clause, None))
                     .map(|query| (Occur::Should, query))
                     .collect();
                 (!options.is_empty())
@@ -391,43 +429,45 @@ impl Scope<'_> {
     /// The label a clause's text spells on its own, if the index knows it.
     fn own_label(&self, text: &str) -> Vec<String> {
         let term = label_term(text);
-        match (self.known_label)(&term) {
+        match self.names.is_label(&term) {
             true => vec![term],
             false => Vec::new(),
         }
     }
-}
 
-/// Per-field term or phrase queries for one analyzed word, summed, with the
-/// labels it is part of.
-fn word_query(word: &str, fields: &Fields, labels: Vec<String>) -> Option<Box<dyn Query>> {
-    let tokens = analyze(word);
-    // The lexer keeps only words with a letter or digit; if none of it is indexable
-    // (a run longer than any kept token), no document can hold it.
-    let Some(first) = tokens.first() else {
-        return Some(Box::new(EmptyQuery));
-    };
-    let alnum_start = word.find(char::is_alphanumeric)?;
-    let alnum_end = word
-        .rfind(char::is_alphanumeric)
-        .map(|at| at + word[at..].chars().next().map_or(1, char::len_utf8))?;
-    let whole = first.2.start == alnum_start && first.2.end == alnum_end;
+    /// Per-field term or phrase queries for one analyzed word, summed, with the
+    /// labels it is part of and the entity it is the key of.
+    fn word_query(&self, word: &str, labels: Vec<String>) -> Option<Box<dyn Query>> {
+        let fields = self.fields;
+        let tokens = analyze(word);
+        // The lexer keeps only words with a letter or digit; if none of it is
+        // indexable (a run longer than any kept token), no document can hold it.
+        let Some(first) = tokens.first() else {
+            return Some(Box::new(EmptyQuery));
+        };
+        let alnum_start = word.find(char::is_alphanumeric)?;
+        let alnum_end = word
+            .rfind(char::is_alphanumeric)
+            .map(|at| at + word[at..].chars().next().map_or(1, char::len_utf8))?;
+        let whole = first.2.start == alnum_start && first.2.end == alnum_end;
 
-    let terms: Vec<(usize, String)> = if whole || tokens.len() == 1 {
-        vec![(0, first.1.clone())]
-    } else {
-        parts(&tokens)
-    };
-    let mut options = text_queries(&terms, fields, labels);
-    if let Some(key) = entity_key(word) {
-        let term = Term::from_facet(fields.entity, &facet_of(facet::ENTITY, &key));
-        let query = TermQuery::new(term, IndexRecordOption::Basic);
-        options.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(query), ENTITY_BOOST)),
-        ));
+        let terms: Vec<(usize, String)> = if whole || tokens.len() == 1 {
+            vec![(0, first.1.clone())]
+        } else {
+            parts(&tokens)
+        };
+        let mut options = text_queries(&terms, fields, labels);
+        if let Some(key) = entity_key(word) {
+            let key = self.names.canonical(&key);
+            let term = Term::from_facet(fields.entity, &facet_of(facet::ENTITY, &key));
+            let query = TermQuery::new(term, IndexRecordOption::Basic);
+            options.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(query), ENTITY_BOOST)),
+            ));
+        }
+        Some(Box::new(BooleanQuery::new(options)))
     }
-    Some(Box::new(BooleanQuery::new(options)))
 }
 
 fn phrase_query(phrase: &str, fields: &Fields, labels: Vec<String>) -> Option<Box<dyn Query>> {
@@ -682,8 +722,16 @@ mod tests {
 
     #[test]
     fn runs_of_words_are_looked_up_as_whole_labels() {
-        let known = |label: &str| ["hunters international", "storm 0501"].contains(&label);
-        let runs = |text: &str| parse(text).unwrap().label_runs(&known);
+        struct Known;
+        impl Names for Known {
+            fn is_label(&self, label: &str) -> bool {
+                ["hunters international", "storm 0501"].contains(&label)
+            }
+            fn canonical(&self, key: &str) -> String {
+                key.to_string()
+            }
+        }
+        let runs = |text: &str| parse(text).unwrap().label_runs(&Known);
         let name = || vec!["hunters international".to_string()];
         assert_eq!(
             runs("Hunters International ransomware"),

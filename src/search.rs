@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
+use tantivy::schema::Field;
 use tantivy::{DocAddress, Order, Searcher, Term};
 
 use crate::corpus::section::SectionMap;
@@ -320,12 +321,12 @@ fn plan(
 ) -> Result<Plan, SearchError> {
     let parsed = query::parse(&request.query)?;
     let searcher = index.searcher();
-    let labels = index.fields().labels;
-    let known_label = |label: &str| {
-        let term = Term::from_field_text(labels, label);
-        searcher.doc_freq(&term).is_ok_and(|count| count > 0)
+    let names = IndexNames {
+        searcher: &searcher,
+        labels: index.fields().labels,
+        registry,
     };
-    let text = (!parsed.is_empty()).then(|| parsed.to_query(index.fields(), &known_label));
+    let text = (!parsed.is_empty()).then(|| parsed.to_query(index.fields(), &names));
     let requires_text = text.as_ref().is_some_and(|text| text.requires_text);
     let text = text.map(|text| text.query);
     let filtered = filtered_query(
@@ -348,6 +349,25 @@ fn plan(
         highlights: parsed.highlights(),
         sort,
     })
+}
+
+/// The names a query may hold, as one generation of the index and the registry
+/// know them.
+struct IndexNames<'a> {
+    searcher: &'a Searcher,
+    labels: Field,
+    registry: Option<&'a Registry>,
+}
+
+impl query::Names for IndexNames<'_> {
+    fn is_label(&self, label: &str) -> bool {
+        let term = Term::from_field_text(self.labels, label);
+        self.searcher.doc_freq(&term).is_ok_and(|count| count > 0)
+    }
+
+    fn canonical(&self, key: &str) -> String {
+        canonical_key(key, self.registry)
+    }
 }
 
 /// Counts, ranks and renders one page of `plan`.

@@ -750,7 +750,7 @@ fn snippets_match_tantivys_generator_on_every_body() {
     ] {
         let query = dossier::query::parse(text)
             .expect("parses")
-            .to_query(fields, &|_| false)
+            .to_query(fields, &dossier::query::NoNames)
             .query;
         let ours = Snippets::new(&searcher, query.as_ref(), fields.body, 220).expect("terms");
         let mut theirs =
@@ -928,6 +928,55 @@ fn a_quoted_key_finds_what_the_key_finds() {
     for hit in &linked.hits {
         assert!(ids(&quoted).contains(&hit.id.as_str()), "{}", hit.id);
     }
+}
+
+/// A name is the name wherever it stands: excluded, as an alternative, with a
+/// possessive, or as a merged entity's key. The two MuddyWater ransomware items
+/// write "MuddyWater" (its alias "Seedworm" is only in the registry); Gentlemen
+/// RaaS (`actor:gentlemen-raas-gentlekiller`) was merged into The Gentlemen.
+#[test]
+fn a_name_excluded_or_possessive_is_still_the_name() {
+    let total = |text: &str| query(text, 1).total;
+    let muddywater = [
+        "2026-05-08/muddywater-iran-mois-deploys-chaos-ransomware-as-false-flag",
+        "2026-W19/muddywater-iran-mois-chaos-ransomware-false-flag-teams-bec",
+    ];
+    let excluded = query("ransomware -Seedworm", 100);
+    assert_eq!(excluded.total, 50);
+    assert_eq!(total("ransomware NOT Seedworm"), 50);
+    assert_eq!(total("ransomware -\"Seedworm\""), 50);
+    assert!(muddywater.iter().all(|id| !ids(&excluded).contains(id)));
+    assert!(muddywater
+        .iter()
+        .all(|id| ids(&query("ransomware", 100)).contains(id)));
+
+    // 232 documents, less the 7 World Leaks and the 6 Midnight Blizzard items.
+    assert_eq!(total("-World-Leaks"), 225);
+    assert_eq!(total("-Midnight-Blizzard"), 226);
+
+    assert_eq!(total("Seedworm OR Turla"), 6);
+    assert_eq!(total("APT29's"), total("APT29"));
+    assert_eq!(total("Midnight Blizzard's"), 6);
+    let possessive = query("Akira's", 20);
+    assert_eq!(possessive.total, 11);
+    assert!(possessive
+        .hits
+        .iter()
+        .all(|hit| !hit.snippet.contains("<b>s</b>")));
+
+    let merged = "actor:gentlemen-raas-gentlekiller";
+    let found = query(merged, 10);
+    let mut typed = ids(&found);
+    let filtered = run(SearchRequest {
+        entities: vec![merged.into()],
+        limit: 10,
+        ..SearchRequest::default()
+    });
+    let mut linked = ids(&filtered);
+    typed.sort();
+    linked.sort();
+    assert_eq!(typed.len(), 3);
+    assert_eq!(typed, linked);
 }
 
 /// An entity filter that names nothing says so, with the key it may have meant;

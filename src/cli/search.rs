@@ -12,7 +12,16 @@ use dossier::search::{self, SearchRequest, SearchResponse, Sort};
 pub(super) fn search_command(args: SearchArgs) -> Result<()> {
     let settings = settings(&args.common, None)?;
     let index = DossierIndex::open(&settings.index)?;
-    let registry = Registry::load(&settings.registry_for(Some(&index))).ok();
+    // Search runs without a registry, but answers less: merged keys and aliases
+    // are not resolved, and unknown entity filters are not named.
+    let path = settings.registry_for(Some(&index));
+    let registry = Registry::load(&path)
+        .inspect_err(|error| {
+            tracing::warn!(
+                "{error}; searching without it: merged keys and aliases are not resolved"
+            )
+        })
+        .ok();
     let request = SearchRequest {
         query: args.query.join(" "),
         sections: args.section,
