@@ -268,10 +268,32 @@ impl ParsedQuery {
 
     /// What a snippet highlights: each phrase of two words or more as its analyzed
     /// words with their offsets from the first (see [`parts`]), and the terms of
-    /// the words typed outside phrases. Excluded clauses match nothing in a hit.
-    pub fn highlights(&self) -> Highlights {
+    /// the words typed outside phrases. Words that spell a name together (`The
+    /// Gentlemen`, `Storm 0501`, per `names`) are highlighted as a phrase: not
+    /// every "the". Excluded clauses match nothing in a hit.
+    pub fn highlights(&self, names: &dyn Names) -> Highlights {
         let mut highlights = Highlights::default();
-        let mut pending: Vec<&Clause> = self.clauses.iter().collect();
+        let mut named = vec![false; self.clauses.len()];
+        for run in self.label_runs(names) {
+            if run.clauses.len() < 2 {
+                continue;
+            }
+            let words: Vec<&str> = self.clauses[run.clauses.clone()]
+                .iter()
+                .filter_map(|clause| match clause {
+                    Clause::Word(word) => Some(word.as_str()),
+                    _ => None,
+                })
+                .collect();
+            highlights.phrases.push(parts(&analyze(&words.join(" "))));
+            named[run.clauses].fill(true);
+        }
+        let mut pending: Vec<&Clause> = self
+            .clauses
+            .iter()
+            .zip(named)
+            .filter_map(|(clause, named)| (!named).then_some(clause))
+            .collect();
         while let Some(clause) = pending.pop() {
             match clause {
                 Clause::Word(word) => highlights
@@ -298,7 +320,7 @@ impl ParsedQuery {
     /// are names and which key a typed key links under.
     pub fn to_query(&self, fields: &Fields, names: &dyn Names) -> TextQuery {
         let scope = Scope { fields, names };
-        let runs = self.label_runs(names);
+        let runs = self.labels_by_clause(names);
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (clause, run) in self.clauses.iter().zip(runs) {
             let (occur, query) = match clause {
@@ -331,33 +353,49 @@ pub struct Highlights {
 }
 
 impl ParsedQuery {
-    /// For each clause, the labels spelled by runs of consecutive words that
-    /// include it: `Hunters International ransomware` gives `hunters
-    /// international` to its first two words, and a word that is a name alone
-    /// its own. Phrases, exclusions and alternatives look up theirs alone (see
-    /// [`Scope::clause_query`]).
-    fn label_runs(&self, names: &dyn Names) -> Vec<Vec<String>> {
-        let mut covering = vec![Vec::new(); self.clauses.len()];
+    /// The runs of consecutive top-level words that spell a label, a word that
+    /// is a name alone among them: `Hunters International ransomware` gives
+    /// `hunters international` over its first two words. Phrases, exclusions and
+    /// alternatives look up theirs alone (see [`Scope::clause_query`]).
+    fn label_runs(&self, names: &dyn Names) -> Vec<LabelRun> {
+        let mut runs = Vec::new();
         for start in 0..self.clauses.len() {
-            let mut run = String::new();
+            let mut label = String::new();
             for end in start..self.clauses.len().min(start + MAX_LABEL_WORDS) {
                 let Clause::Word(word) = &self.clauses[end] else {
                     break;
                 };
-                let term = label_term(word);
-                if !run.is_empty() {
-                    run.push(' ');
+                if !label.is_empty() {
+                    label.push(' ');
                 }
-                run.push_str(&term);
-                if names.is_label(&run) {
-                    for labels in &mut covering[start..=end] {
-                        labels.push(run.clone());
-                    }
+                label.push_str(&label_term(word));
+                if names.is_label(&label) {
+                    runs.push(LabelRun {
+                        clauses: start..end + 1,
+                        label: label.clone(),
+                    });
                 }
+            }
+        }
+        runs
+    }
+
+    /// For each clause, the labels of the runs it stands in.
+    fn labels_by_clause(&self, names: &dyn Names) -> Vec<Vec<String>> {
+        let mut covering = vec![Vec::new(); self.clauses.len()];
+        for run in self.label_runs(names) {
+            for labels in &mut covering[run.clauses] {
+                labels.push(run.label.clone());
             }
         }
         covering
     }
+}
+
+/// Consecutive words of a query that spell a name: their clauses and the label.
+struct LabelRun {
+    clauses: std::ops::Range<usize>,
+    label: String,
 }
 
 /// The query of a text, and what it can match.
@@ -404,7 +442,7 @@ struct Scope<'a> {
 
 impl Scope<'_> {
     /// The query of one clause. `run` holds the labels of the runs of words a
-    /// top-level word stands in (see [`ParsedQuery::label_runs`]); any other
+    /// top-level word stands in (see [`ParsedQuery::labels_by_clause`]); any other
     /// clause, an excluded or alternative word too, looks up its own.
     fn clause_query(&self, clause: &Clause, run: Option<Vec<String>>) -> Option<Box<dyn Query>> {
         match clause {
@@ -725,13 +763,13 @@ mod tests {
         struct Known;
         impl Names for Known {
             fn is_label(&self, label: &str) -> bool {
-                ["hunters international", "storm 0501"].contains(&label)
+                ["hunters international", "storm 0501", "the gentlemen"].contains(&label)
             }
             fn canonical(&self, key: &str) -> String {
                 key.to_string()
             }
         }
-        let runs = |text: &str| parse(text).unwrap().label_runs(&Known);
+        let runs = |text: &str| parse(text).unwrap().labels_by_clause(&Known);
         let name = || vec!["hunters international".to_string()];
         assert_eq!(
             runs("Hunters International ransomware"),
@@ -753,6 +791,16 @@ mod tests {
             runs("Hunters -International"),
             [vec![], vec![]] as [Vec<String>; 2]
         );
+
+        // Words that spell a name are highlighted together, not one by one.
+        let highlights = parse("The Gentlemen ransomware")
+            .unwrap()
+            .highlights(&Known);
+        assert_eq!(
+            highlights.phrases,
+            [vec![(0, "the".to_string()), (1, "gentlemen".to_string())]]
+        );
+        assert_eq!(highlights.words, ["ransomware".to_string()].into());
     }
 
     #[test]

@@ -346,7 +346,7 @@ fn plan(
     Ok(Plan {
         filtered,
         text,
-        highlights: parsed.highlights(),
+        highlights: parsed.highlights(&names),
         sort,
     })
 }

@@ -905,12 +905,30 @@ fn alias_hits_highlight_the_entity_they_name() {
         .map(|hit| hit.id.as_str())
         .collect();
     assert_eq!(rollups, ["2026-05-06/trending-vulnerabilities"]);
-    // A word of the text is highlighted as before, not the mentions around it.
+    // The name typed is highlighted where the text writes it, as one span.
     let named = query("Scattered Spider", 10);
-    assert!(named
-        .hits
-        .iter()
-        .any(|hit| hit.snippet.contains("<b>Scattered</b> <b>Spider</b>")));
+    assert!(named.hits[1]
+        .snippet
+        .contains("CrowdStrike names <b>Scattered Spider</b> and Akira"));
+    // Not every "the" of the text: only "The Gentlemen", its name.
+    let gentlemen = query("The Gentlemen", 10);
+    assert_eq!(gentlemen.total, 5);
+    for hit in &gentlemen.hits {
+        let spans: Vec<&str> = hit
+            .snippet
+            .split("<b>")
+            .skip(1)
+            .map(|span| &span[..span.find("</b>").unwrap()])
+            .collect();
+        assert!(!spans.is_empty(), "{}", hit.id);
+        assert!(
+            spans
+                .iter()
+                .all(|span| ["The Gentlemen", "TheGentlemen"].contains(span)),
+            "{}: {spans:?}",
+            hit.id
+        );
+    }
 }
 
 /// A key in quotes is the key: `"actor:qilin"` found nothing when it was read as a

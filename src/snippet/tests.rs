@@ -195,7 +195,7 @@ fn a_mention_is_one_highlight_and_picks_its_fragment() {
 fn a_phrase_is_highlighted_where_its_words_stand_together() {
     let highlights = crate::query::parse("\"pre-auth command injection\" sentry")
         .unwrap()
-        .highlights();
+        .highlights(&crate::query::NoNames);
     let terms: Vec<(String, Score)> = ["pre", "auth", "command", "injection", "sentry"]
         .iter()
         .map(|term| (term.to_string(), 0.25))
@@ -230,7 +230,9 @@ fn a_phrase_stays_one_span_and_exclusions_are_never_highlighted() {
         .map(|term| (term.to_string(), 0.25))
         .collect();
     let snippets = |query: &str| {
-        let highlights = crate::query::parse(query).unwrap().highlights();
+        let highlights = crate::query::parse(query)
+            .unwrap()
+            .highlights(&crate::query::NoNames);
         Snippets::with_terms(terms.clone(), 220).highlighting(&highlights)
     };
     let text = "A supply-chain worm hit one chain of ransomware victims.";
@@ -253,7 +255,7 @@ fn a_phrase_stays_one_span_and_exclusions_are_never_highlighted() {
 fn a_phrase_of_repeated_words_takes_the_place_that_fits() {
     let highlights = crate::query::parse("\"omega omega omega\"")
         .unwrap()
-        .highlights();
+        .highlights(&crate::query::NoNames);
     let snippets =
         Snippets::with_terms(vec![("omega".to_string(), 0.5)], 20).highlighting(&highlights);
     // The second fragment starts at the second "omega": the place starting at the
