@@ -214,6 +214,7 @@ fn lex(text: &str) -> Result<Vec<Lexeme>, QueryError> {
                 .find(|&i| is_quote(chars[i]))
                 .ok_or(QueryError::UnclosedQuote { column: start + 1 })?;
             let phrase: String = chars[start + 1..close].iter().collect();
+            let phrase = without_possessive(phrase.trim_end()).to_string();
             if phrase.chars().any(char::is_alphanumeric) {
                 lexemes.push(Lexeme {
                     text: phrase,
@@ -246,14 +247,16 @@ fn lex(text: &str) -> Result<Vec<Lexeme>, QueryError> {
 /// `APT29's` -> `APT29`: the possessive is no part of the name, and as one
 /// identifier (`apt29's`) the word would find only the items that write it so.
 /// The analyzer indexes `APT29's` as itself and as `apt29`, so the name finds it.
+/// A phrase loses it too (`"Hunters International's"`), and a possessive alone
+/// (`'s`) is punctuation. Typed with any apostrophe an analyst's keyboard makes.
 fn without_possessive(word: &str) -> &str {
-    let stem = ["'s", "'S", "\u{2019}s", "\u{2019}S"]
+    ['\'', '\u{2019}', '\u{b4}', '`']
         .iter()
-        .find_map(|suffix| word.strip_suffix(suffix));
-    match stem {
-        Some(stem) if stem.ends_with(char::is_alphanumeric) => stem,
-        _ => word,
-    }
+        .find_map(|apostrophe| {
+            let stem = word.strip_suffix('s').or_else(|| word.strip_suffix('S'))?;
+            stem.strip_suffix(*apostrophe)
+        })
+        .unwrap_or(word)
 }
 
 fn is_quote(ch: char) -> bool {
@@ -341,18 +344,7 @@ impl ParsedQuery {
             requires_text,
         }
     }
-}
 
-/// The words and phrases of a query, analyzed, for its snippets.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Highlights {
-    /// Terms of the words typed outside phrases.
-    pub words: std::collections::BTreeSet<String>,
-    /// Phrases of two words or more: each word's term at its offset from the first.
-    pub phrases: Vec<Vec<(usize, String)>>,
-}
-
-impl ParsedQuery {
     /// The runs of consecutive top-level words that spell a label, a word that
     /// is a name alone among them: `Hunters International ransomware` gives
     /// `hunters international` over its first two words. Phrases, exclusions and
@@ -390,6 +382,15 @@ impl ParsedQuery {
         }
         covering
     }
+}
+
+/// The words and phrases of a query, analyzed, for its snippets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Highlights {
+    /// Terms of the words typed outside phrases.
+    pub words: std::collections::BTreeSet<String>,
+    /// Phrases of two words or more: each word's term at its offset from the first.
+    pub phrases: Vec<Vec<(usize, String)>>,
 }
 
 /// Consecutive words of a query that spell a name: their clauses and the label.
@@ -600,11 +601,12 @@ fn entity_key(word: &str) -> Option<String> {
         });
         return valid.then_some(upper);
     }
+    let word = word.to_lowercase();
     let (kind, slug) = word.split_once(':')?;
     let known = [
         "actor", "campaign", "malware", "tool", "incident", "report", "trend", "policy", "product",
     ];
-    (known.contains(&kind) && !slug.is_empty()).then(|| word.to_lowercase())
+    (known.contains(&kind) && !slug.is_empty()).then(|| word.clone())
 }
 
 /// Restricts a query to documents people search: items and brief-level text.
@@ -750,6 +752,28 @@ mod tests {
         );
         // Only the upper-case word is the operator, as with OR.
         assert_eq!(words("not patched"), vec![word("not"), word("patched")]);
+    }
+
+    #[test]
+    fn possessives_are_dropped() {
+        assert_eq!(
+            words("APT29's Akira\u{2019}s Qilin\u{b4}s WORLDLEAKS'S"),
+            [
+                word("APT29"),
+                word("Akira"),
+                word("Qilin"),
+                word("WORLDLEAKS")
+            ]
+        );
+        assert_eq!(words("(Hungary)'s"), [word("(Hungary)")]);
+        assert_eq!(
+            words("-\"Hunters International's\""),
+            [Clause::Not(Box::new(Clause::Phrase(
+                "Hunters International".into()
+            )))]
+        );
+        assert_eq!(words("news"), [word("news")]);
+        assert_eq!(parse("'s"), Err(QueryError::NoWords));
     }
 
     #[test]

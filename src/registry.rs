@@ -267,36 +267,69 @@ impl Registry {
             .collect()
     }
 
-    /// The live entities whose name, alias or slug `text` misspells by a letter
-    /// or two (`quilin`, `muddywatter`), nearest first, at most [`NEAR_SHOWN`]:
-    /// what to offer when [`Registry::named`] finds nothing. Words of four to
-    /// seven letters may be one edit away (a swap of two letters is one), longer
-    /// ones two; shorter ones are too close to everything to suggest anything.
+    /// The live entities `text` may have meant when [`Registry::named`] finds
+    /// nothing, best first, at most [`NEAR_SHOWN`]: a key's slug cut short
+    /// (`instructure-canvas` for `instructure-canvas-breach-2026`), or a name,
+    /// alias or slug misspelt by a letter or two (`quilin`, `muddywatter`). A
+    /// merged entity's spellings lead to the entity it was merged into.
+    ///
+    /// Words of four to seven letters may be one edit away (a swap of two letters
+    /// is one), longer ones two; shorter ones are too close to everything. Digits
+    /// must be the same: `apt28` is not a misspelt `apt29`.
     pub fn near(&self, text: &str) -> Vec<&Entity> {
         let wanted = loose(text);
-        let budget = match wanted.chars().count() {
+        let length = wanted.chars().count();
+        let budget = match length {
             0..=3 => return Vec::new(),
             4..=7 => 1,
             _ => 2,
         };
-        let mut near: Vec<(usize, &Entity)> = self
-            .live()
-            .filter_map(|entity| {
-                let slug = key_parts(&entity.key).map(|(_, slug)| slug);
-                entity
-                    .labels()
-                    .chain(slug)
-                    .map(|label| strsim::damerau_levenshtein(&loose(label), &wanted))
-                    .min()
-                    .filter(|distance| *distance <= budget)
-                    .map(|distance| (distance, entity))
-            })
-            .collect();
-        near.sort_by_key(|(distance, _)| *distance);
-        near.into_iter()
-            .take(NEAR_SHOWN)
-            .map(|(_, entity)| entity)
-            .collect()
+        let digits = |text: &str| {
+            text.chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+        };
+        let wanted_digits = digits(&wanted);
+        let rank = |spelling: &str, is_slug: bool| -> Option<usize> {
+            let spelling = loose(spelling);
+            let cut_short = is_slug
+                && spelling
+                    .strip_prefix(wanted.as_str())
+                    .is_some_and(|rest| rest.starts_with(' '));
+            if cut_short {
+                return Some(1);
+            }
+            // The length check first: it spares the distance of every spelling
+            // that cannot be near, and of a pasted paragraph against all of them.
+            let near = spelling.chars().count().abs_diff(length) <= budget
+                && digits(&spelling) == wanted_digits;
+            near.then(|| strsim::damerau_levenshtein(&spelling, &wanted))
+                .filter(|distance| *distance <= budget)
+        };
+
+        let mut found: Vec<(usize, &Entity)> = Vec::new();
+        for entity in &self.entities {
+            let slug = key_parts(&entity.key).map(|(_, slug)| slug);
+            let best = entity
+                .labels()
+                .map(|label| rank(label, false))
+                .chain(slug.map(|slug| rank(slug, true)))
+                .flatten()
+                .min();
+            let meant = self.get(self.canonical(&entity.key));
+            if let (Some(best), Some(meant)) = (best, meant) {
+                found.push((best, meant));
+            }
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.key.cmp(&b.1.key)));
+        let mut near: Vec<&Entity> = Vec::new();
+        for (_, entity) in found {
+            if !near.iter().any(|kept| kept.key == entity.key) {
+                near.push(entity);
+            }
+        }
+        near.truncate(NEAR_SHOWN);
+        near
     }
 
     /// Every entity that is not a tombstone.

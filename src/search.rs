@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
 use tantivy::schema::Field;
@@ -237,7 +237,8 @@ pub fn validate(request: &SearchRequest) -> Result<(), SearchError> {
     // A well-formed key the registry lacks still filters: unregistered keys of
     // entry files and CVE ids are linked too. A malformed one links nothing.
     if let Some(malformed) = request.entities.iter().find(|key| {
-        crate::registry::key_parts(key.trim()).is_none() && crate::corpus::cve_id(key).is_none()
+        crate::registry::key_parts(&key.trim().to_lowercase()).is_none()
+            && crate::corpus::cve_id(key).is_none()
     }) {
         return Err(SearchError::Parameter {
             parameter: "entity",
@@ -487,8 +488,10 @@ pub fn canonical_key(key: &str, registry: Option<&Registry>) -> String {
     if key.to_ascii_uppercase().starts_with("CVE-") {
         return key.to_ascii_uppercase();
     }
+    // Keys are lower case: `Actor:Qilin` can only mean one.
+    let key = key.to_lowercase();
     registry
-        .map_or(key, |registry| registry.canonical(key))
+        .map_or(key.as_str(), |registry| registry.canonical(&key))
         .to_string()
 }
 
@@ -535,13 +538,25 @@ fn collect(
     let error = |error| SearchError::Index(index.error(error));
     let facets = FacetCounts::new(searcher, &COUNTED).map_err(error)?;
     let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
+    // Ties by id, as entity pages list them: a page of results must not depend
+    // on how the index happens to be split into segments. Items that only an
+    // entity's name found often tie.
     match sort {
-        Sort::Relevance => searcher
-            .search(query, &(top.order_by_score(), Count, facets))
-            .map_err(error),
+        Sort::Relevance => {
+            let best = top.order_by((
+                (SortBySimilarityScore, Order::Desc),
+                (SortByString::for_field("id"), Order::Asc),
+            ));
+            let (page, total, counts) = searcher
+                .search(query, &(best, Count, facets))
+                .map_err(error)?;
+            let page = page
+                .into_iter()
+                .map(|((score, _), address)| (score, address))
+                .collect();
+            Ok((page, total, counts))
+        }
         Sort::Date => {
-            // Ties by id, as entity pages list them: a page of results must not
-            // depend on how the index happens to be split into segments.
             let newest = top.order_by((
                 (SortByStaticFastValue::<u64>::for_field("day"), Order::Desc),
                 (SortByString::for_field("id"), Order::Asc),

@@ -997,6 +997,27 @@ fn a_name_excluded_or_possessive_is_still_the_name() {
     assert_eq!(typed, linked);
 }
 
+/// An item that mentions an entity more often ranks higher for its name: the
+/// three 2026-05-04 items on the Polish water attacks name APT29 twice, the
+/// Ivanti EPMM entry, ten times longer, once in passing. The three tie, and
+/// ties go by id, whatever the index's segments.
+#[test]
+fn a_name_ranks_items_by_how_often_they_mention_it() {
+    let found = query("Midnight Blizzard", 10);
+    assert!(found.hits[0].score == found.hits[2].score);
+    assert_eq!(
+        ids(&found)[..3],
+        [
+            "2026-05-04/abw-poland-2025-annual-report-apt28-apt29-unc1151-tri-attrib",
+            "2026-05-04/apt28-apt29-unc1151-polish-water-ot",
+            "2026-05-04/critical-infrastructure-water-pl",
+        ]
+    );
+    assert!(found.hits[2].score > found.hits[3].score);
+    let ivanti = "2026-05-08/ivanti-epmm-cve-2026-5787-cve-2026-6973-pre-auth-certificate";
+    assert!(ids(&found)[3..].contains(&ivanti));
+}
+
 /// An entity filter that names nothing says so, with the key it may have meant;
 /// one the registry lacks but an entry links still filters (the 2026-09-28
 /// NetScaler entry names `malware:whipshot` in its front matter), and a CVE id no
@@ -1033,6 +1054,34 @@ fn an_entity_filter_naming_nothing_is_refused() {
         }
         other => panic!("{other:?}"),
     }
+
+    // A slug cut short, a merged entity's misspelt key, and no digit changed:
+    // the registry has no APT28 actor, and APT29 is another one.
+    for (asked, meant) in [
+        (
+            "incident:instructure-canvas",
+            "incident:instructure-canvas-2026",
+        ),
+        ("actor:gentlemen-raas-gntlekiller", "actor:thegentlemen"),
+        ("actor:apt28", "campaign:apt28-tradecraft-evolution-2026"),
+    ] {
+        match filtered(asked) {
+            Err(SearchError::Parameter { message, .. }) => {
+                assert!(
+                    message.ends_with(&format!("did you mean `{meant}`?")),
+                    "{message}"
+                );
+            }
+            other => panic!("{asked}: {other:?}"),
+        }
+    }
+    // A pasted paragraph is refused as quickly as a typo.
+    assert!(filtered(&format!("actor:{}", "a".repeat(40_000))).is_err());
+    // Keys are lower case, so any case names the same one.
+    assert_eq!(
+        ids(&filtered("Actor:QILIN").expect("a key in upper case")),
+        ids(&filtered("actor:qilin").expect("the key"))
+    );
 
     let whipshot = filtered("malware:whipshot").expect("an unregistered linked key");
     assert_eq!(

@@ -132,13 +132,17 @@ pub fn schema() -> Schema {
     builder.add_text_field("title", text.clone());
     builder.add_text_field("body", text.clone());
     builder.add_text_field("summary", text.clone());
-    // Whole names: a query looks up runs of its words here (see `query`).
+    // Whole names: a query looks up runs of its words here (see `query`). A
+    // label's frequency is how often the item mentions its entity; there is no
+    // length to normalise by, or an item would score lower for linking more
+    // entities.
     builder.add_text_field(
         "labels",
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer("raw")
-                .set_index_option(IndexRecordOption::WithFreqs),
+                .set_index_option(IndexRecordOption::WithFreqs)
+                .set_fieldnorms(false),
         ),
     );
     builder.add_text_field("keywords", text);

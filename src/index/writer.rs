@@ -700,8 +700,10 @@ pub fn item_document(
     document.add_text(fields.title, &item.title);
     document.add_text(fields.body, &item.body);
     document.add_text(fields.summary, &item.summary);
-    for label in entity_labels(item, registry) {
-        document.add_text(fields.labels, label);
+    for (label, mentions) in entity_labels(item, registry) {
+        for _ in 0..mentions {
+            document.add_text(fields.labels, &label);
+        }
     }
     document.add_text(fields.keywords, keywords(item));
     document.add_facet(fields.section, facet_of(facet::SECTION, &item.section));
@@ -759,17 +761,29 @@ fn keywords(item: &Item) -> String {
         .join("\n")
 }
 
-/// The label terms of an item's registered entities: every spelling of their
-/// names and aliases that the tagger matches, each once.
-fn entity_labels(item: &Item, registry: &Registry) -> Vec<String> {
-    let mut labels: Vec<String> = Vec::new();
+/// The label terms of an item's registered entities (every spelling of their
+/// names and aliases that the tagger matches, each once), each with how often
+/// the item mentions its entity: at least once, since front matter links an
+/// entity that the text may not name, and at most [`LABEL_MENTIONS_COUNTED`].
+fn entity_labels(item: &Item, registry: &Registry) -> Vec<(String, usize)> {
+    let mut labels: Vec<(String, usize)> = Vec::new();
     for entity in item.entities.iter().filter_map(|key| registry.get(key)) {
+        let mentioned = item
+            .mentions
+            .iter()
+            .filter(|mention| mention.key == entity.key)
+            .count();
+        let mentions = mentioned.clamp(1, LABEL_MENTIONS_COUNTED);
         for spelling in tagger::entity_spellings(entity) {
             let label = label_term(&spelling);
-            if !label.is_empty() && !labels.contains(&label) {
-                labels.push(label);
+            if !label.is_empty() && labels.iter().all(|(known, _)| *known != label) {
+                labels.push((label, mentions));
             }
         }
     }
     labels
 }
+
+/// Mentions of an entity that count toward its labels' frequency in an item:
+/// past a few, BM25 barely moves, and the field would only grow.
+const LABEL_MENTIONS_COUNTED: usize = 8;
