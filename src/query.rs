@@ -31,6 +31,9 @@ const LABELS_BOOST: f32 = 0.8;
 const KEYWORDS_BOOST: f32 = 0.5;
 const ENTITY_BOOST: f32 = 2.0;
 
+/// What joins the words of an identifier (as the analyzer's joiners).
+const JOINERS: [char; 2] = ['-', '\u{2011}'];
+
 /// Longest run of query words looked up as one label: entity names run to a
 /// dozen words ("Federal Office for Information Security" is five).
 const MAX_LABEL_WORDS: usize = 12;
@@ -299,9 +302,23 @@ impl ParsedQuery {
             .collect();
         while let Some(clause) = pending.pop() {
             match clause {
-                Clause::Word(word) => highlights
-                    .words
-                    .extend(analyze(word).into_iter().map(|(_, term, _)| term)),
+                // An identifier is highlighted whole, or as its parts in a row
+                // (`Copy-Fail` in "Copy Fail"), never part by part: not every
+                // "Storm" for `Storm-0501`.
+                Clause::Word(word) => {
+                    let analyzed = analyze(word);
+                    let parts = parts(&analyzed);
+                    if parts.len() > 1 {
+                        highlights
+                            .words
+                            .extend(analyzed.into_iter().next().map(|(_, term, _)| term));
+                        highlights.phrases.push(parts);
+                    } else {
+                        highlights
+                            .words
+                            .extend(parts.into_iter().map(|(_, term)| term));
+                    }
+                }
                 Clause::Phrase(phrase) => {
                     let parts = parts(&analyze(phrase));
                     match parts.len() {
@@ -420,6 +437,10 @@ pub trait Names {
     /// The key items are linked under for an entity key typed in a query: a
     /// merged entity's key gives its canonical one.
     fn canonical(&self, key: &str) -> String;
+
+    /// Whether at least one searchable text in a hundred holds `term` (an
+    /// analyzed word) in its body.
+    fn is_common(&self, term: &str) -> bool;
 }
 
 /// Knows no names: words match text alone, and keys link as typed.
@@ -432,6 +453,10 @@ impl Names for NoNames {
 
     fn canonical(&self, key: &str) -> String {
         key.to_string()
+    }
+
+    fn is_common(&self, _term: &str) -> bool {
+        false
     }
 }
 
@@ -496,6 +521,16 @@ impl Scope<'_> {
             parts(&tokens)
         };
         let mut options = text_queries(&terms, fields, labels);
+        // A hyphenated word is also its words in a row: `Copy-Fail` finds "Copy
+        // Fail", and `AI-brand` finds "AI-brand-impersonation", whose compound is
+        // another term. A CVE id stays exact: its parts in a row are itself. A
+        // compound that one text in a hundred writes (`zero-day`) is how the
+        // corpus spells it: its words in a row would add little, and reading
+        // their positions would triple the query's time.
+        let hyphenated = word.contains(JOINERS) && crate::corpus::cve_id(word).is_none();
+        if whole && tokens.len() > 1 && hyphenated && !self.names.is_common(&first.1) {
+            options.extend(text_queries(&parts(&tokens), fields, Vec::new()));
+        }
         if let Some(key) = entity_key(word) {
             let key = self.names.canonical(&key);
             let term = Term::from_facet(fields.entity, &facet_of(facet::ENTITY, &key));
@@ -791,6 +826,9 @@ mod tests {
             }
             fn canonical(&self, key: &str) -> String {
                 key.to_string()
+            }
+            fn is_common(&self, _term: &str) -> bool {
+                false
             }
         }
         let runs = |text: &str| parse(text).unwrap().labels_by_clause(&Known);

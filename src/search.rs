@@ -325,6 +325,7 @@ fn plan(
     let names = IndexNames {
         searcher: &searcher,
         labels: index.fields().labels,
+        body: index.fields().body,
         registry,
     };
     let text = (!parsed.is_empty()).then(|| parsed.to_query(index.fields(), &names));
@@ -357,6 +358,7 @@ fn plan(
 struct IndexNames<'a> {
     searcher: &'a Searcher,
     labels: Field,
+    body: Field,
     registry: Option<&'a Registry>,
 }
 
@@ -368,6 +370,12 @@ impl query::Names for IndexNames<'_> {
 
     fn canonical(&self, key: &str) -> String {
         canonical_key(key, self.registry)
+    }
+
+    fn is_common(&self, term: &str) -> bool {
+        let term = Term::from_field_text(self.body, term);
+        let holding = self.searcher.doc_freq(&term).unwrap_or(0);
+        holding.saturating_mul(100) >= self.searcher.num_docs().max(1)
     }
 }
 

@@ -177,7 +177,12 @@ fn every_spelling_of_a_name_finds_its_entity() {
 
     let worm = tagged("campaign:mini-shai-hulud");
     assert_eq!(worm.len(), 6);
-    assert_eq!(sorted(&query("Mini-Shai-Hulud", 50)), worm);
+    // Its words in a row also find the brief-level texts of 2026-05-20 and
+    // 2026-06-01, which write "Mini Shai-Hulud" and link no entity.
+    let mut expected = worm.clone();
+    expected.extend(["2026-05-20".to_string(), "2026-06-01".to_string()]);
+    expected.sort();
+    assert_eq!(sorted(&query("Mini-Shai-Hulud", 50)), expected);
 
     let mediaworks = "2026-05-06/mediaworks-kft-hungary-data-theft-extortion-claim-confirmed";
     assert!(tagged("actor:worldleaks").contains(&mediaworks.to_string()));
@@ -946,6 +951,40 @@ fn a_quoted_key_finds_what_the_key_finds() {
     for hit in &linked.hits {
         assert!(ids(&quoted).contains(&hit.id.as_str()), "{}", hit.id);
     }
+}
+
+/// A hyphenated word is also its words in a row, and is highlighted whole or as
+/// those words, never word by word: "Copy Fail" is how the corpus writes the
+/// Linux flaw, and 2026-W24's brief text writes "AI-brand-impersonation".
+#[test]
+fn a_hyphenated_word_is_its_words_in_a_row() {
+    let spans = |hit: &dossier::search::Hit| -> Vec<String> {
+        hit.snippet
+            .split("<b>")
+            .skip(1)
+            .map(|span| span[..span.find("</b>").unwrap()].to_string())
+            .collect()
+    };
+    let hyphenated = query("Copy-Fail", 20);
+    assert_eq!(hyphenated.total, 9);
+    assert_eq!(ids(&hyphenated), ids(&query("Copy Fail", 20)));
+    assert!(hyphenated
+        .hits
+        .iter()
+        .flat_map(&spans)
+        .all(|span| span == "Copy Fail"));
+
+    assert_eq!(ids(&query("AI-brand", 10)), ["2026-W24"]);
+
+    let storm = query("Storm-0501", 10);
+    assert_eq!(storm.total, 2);
+    assert!(storm
+        .hits
+        .iter()
+        .flat_map(&spans)
+        .all(|span| span == "Storm-0501"));
+    // A CVE id stays exact.
+    assert_eq!(query("CVE-2026-31431", 50).total, 10);
 }
 
 /// A name is the name wherever it stands: excluded, as an alternative, with a
