@@ -1129,3 +1129,24 @@ fn an_entity_filter_naming_nothing_is_refused() {
     );
     assert_eq!(filtered("CVE-2099-12345").expect("a CVE id").total, 0);
 }
+
+/// Accents typed decomposed (a letter, then U+0301 and the like, as text pasted
+/// from macOS often is) fold as composed ones do, in words and names alike:
+/// two items write "Sécurisés", four "Zürich", one the "Żabka Jira incident".
+#[test]
+fn decomposed_accents_find_what_composed_ones_do() {
+    for (composed, decomposed, total) in [
+        ("Sécurisés", "Se\u{301}curise\u{301}s", 2),
+        ("Zürich", "Zu\u{308}rich", 4),
+        ("Żabka Jira incident", "Z\u{307}abka Jira incident", 1),
+    ] {
+        let expected = query(composed, 10);
+        assert_eq!(expected.total, total, "{composed}");
+        let found = query(decomposed, 10);
+        assert_eq!(ids(&found), ids(&expected), "{composed}");
+        let snippets = |response: &SearchResponse| -> Vec<String> {
+            response.hits.iter().map(|hit| hit.snippet.clone()).collect()
+        };
+        assert_eq!(snippets(&found), snippets(&expected), "{composed}");
+    }
+}

@@ -5,10 +5,10 @@
 //! token `cve-2026-31431` followed by `cve`, `2026`, `31431`; `cert.ssi.gouv.fr`
 //! yields itself and its labels. A query for the compound is then an exact term
 //! lookup (no other CVE can match), while a query for a part still finds the
-//! document. Tokens are lower-cased, and accents folded (`Sécurisés` ->
-//! `securises`). There is no stemming: briefs are dense with acronyms and names
-//! ("ANTS" the agency is not "Velvet Ant"), and an analyst searching them expects
-//! the word typed, not its stem.
+//! document. Tokens are lower-cased, and accents folded, composed or decomposed
+//! (`Sécurisés` -> `securises`). There is no stemming: briefs are dense with
+//! acronyms and names ("ANTS" the agency is not "Velvet Ant"), and an analyst
+//! searching them expects the word typed, not its stem.
 
 use std::ops::Range;
 
@@ -17,6 +17,7 @@ use tantivy::tokenizer::{
     TokenStream, Tokenizer,
 };
 
+use super::marks::{is_combining_mark, DropMarks};
 use super::words::segments;
 
 /// Name the analyzer is registered under in the index.
@@ -50,6 +51,7 @@ fn with_filters<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {
     TextAnalyzer::builder(tokenizer)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
+        .filter(DropMarks)
         .filter(AsciiFoldingFilter)
         .build()
 }
@@ -295,7 +297,7 @@ fn push(spans: &mut Vec<Span>, start: usize, end: usize, position: usize) {
 pub fn label_term(text: &str) -> String {
     let mut term = String::with_capacity(text.len());
     let mut folding: Option<TextAnalyzer> = None;
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
+    for word in text.split(|c: char| !c.is_alphanumeric() && !is_combining_mark(c)) {
         if word.is_empty() {
             continue;
         }
@@ -389,6 +391,7 @@ mod tests {
     #[test]
     fn accents_fold_and_punctuation_is_dropped() {
         assert_eq!(terms("Sécurisés'"), owned(&[(0, "securises")]));
+        assert_eq!(terms("Se\u{301}curise\u{301}s"), owned(&[(0, "securises")]));
         assert_eq!(
             terms("(Charming Kitten) – [FR]"),
             owned(&[(0, "charming"), (1, "kitten"), (2, "fr")])
@@ -424,6 +427,8 @@ mod tests {
             "agence nationale de la securite"
         );
         assert_eq!(label_term("-- ()"), "");
+        // Decomposed accents fold as composed ones do.
+        assert_eq!(label_term("Z\u{307}abka Zu\u{308}rich"), "zabka zurich");
     }
 
     #[test]
