@@ -1055,6 +1055,20 @@ fn a_name_ranks_items_by_how_often_they_mention_it() {
     assert!(found.hits[2].score > found.hits[3].score);
     let ivanti = "2026-05-08/ivanti-epmm-cve-2026-5787-cve-2026-6973-pre-auth-certificate";
     assert!(ids(&found)[3..].contains(&ivanti));
+    // Pages cut inside the tie, or after it, are pieces of the same ranking.
+    for (offset, limit) in [(0, 1), (0, 2), (1, 1), (1, 3), (3, 3)] {
+        let page = run(SearchRequest {
+            query: "Midnight Blizzard".into(),
+            offset,
+            limit,
+            ..SearchRequest::default()
+        });
+        assert_eq!(
+            ids(&page),
+            ids(&found)[offset..offset + limit],
+            "{offset} {limit}"
+        );
+    }
 }
 
 /// An entity filter that names nothing says so, with the key it may have meant;
@@ -1145,7 +1159,11 @@ fn decomposed_accents_find_what_composed_ones_do() {
         let found = query(decomposed, 10);
         assert_eq!(ids(&found), ids(&expected), "{composed}");
         let snippets = |response: &SearchResponse| -> Vec<String> {
-            response.hits.iter().map(|hit| hit.snippet.clone()).collect()
+            response
+                .hits
+                .iter()
+                .map(|hit| hit.snippet.clone())
+                .collect()
         };
         assert_eq!(snippets(&found), snippets(&expected), "{composed}");
     }
