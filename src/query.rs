@@ -275,25 +275,11 @@ impl ParsedQuery {
     /// What a snippet highlights: each phrase of two words or more as its analyzed
     /// words with their offsets from the first (see [`parts`]), and the terms of
     /// the words typed outside phrases. Words that spell a name together (`The
-    /// Gentlemen`, `Storm 0501`, per `names`) are highlighted as a phrase: not
-    /// every "the". Excluded clauses match nothing in a hit.
+    /// Gentlemen`, `Midnight Blizzard`, per `names`) are highlighted as a phrase:
+    /// not every "the". Excluded clauses match nothing in a hit.
     pub fn highlights(&self, names: &dyn Names) -> Highlights {
         let mut highlights = Highlights::default();
-        let mut named = vec![false; self.clauses.len()];
-        for run in self.label_runs(names) {
-            if run.clauses.len() < 2 {
-                continue;
-            }
-            let words: Vec<&str> = self.clauses[run.clauses.clone()]
-                .iter()
-                .filter_map(|clause| match clause {
-                    Clause::Word(word) => Some(word.as_str()),
-                    _ => None,
-                })
-                .collect();
-            highlights.phrases.push(parts(&analyze(&words.join(" "))));
-            named[run.clauses].fill(true);
-        }
+        let named = self.name_phrases(names, &mut highlights.phrases);
         let mut pending: Vec<&Clause> = self
             .clauses
             .iter()
@@ -360,6 +346,31 @@ impl ParsedQuery {
             query: Box::new(BooleanQuery::new(parts)),
             requires_text,
         }
+    }
+
+    /// Adds the phrase of each run of two words or more that spells a name to
+    /// `phrases`; returns, for each clause, whether such a run holds it.
+    fn name_phrases(
+        &self,
+        names: &dyn Names,
+        phrases: &mut Vec<Vec<(usize, String)>>,
+    ) -> Vec<bool> {
+        let mut named = vec![false; self.clauses.len()];
+        for run in self.label_runs(names) {
+            if run.clauses.len() < 2 {
+                continue;
+            }
+            let words: Vec<&str> = self.clauses[run.clauses.clone()]
+                .iter()
+                .filter_map(|clause| match clause {
+                    Clause::Word(word) => Some(word.as_str()),
+                    _ => None,
+                })
+                .collect();
+            phrases.push(parts(&analyze(&words.join(" "))));
+            named[run.clauses].fill(true);
+        }
+        named
     }
 
     /// The runs of consecutive top-level words that spell a label, a word that
