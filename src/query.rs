@@ -278,8 +278,13 @@ impl ParsedQuery {
     /// Gentlemen`, `Midnight Blizzard`, per `names`) are highlighted as a phrase:
     /// not every "the". Excluded clauses match nothing in a hit.
     pub fn highlights(&self, names: &dyn Names) -> Highlights {
+        self.highlights_of(&self.label_runs(names))
+    }
+
+    /// [`ParsedQuery::highlights`], given the query's label runs.
+    fn highlights_of(&self, runs: &[LabelRun]) -> Highlights {
         let mut highlights = Highlights::default();
-        let named = self.name_phrases(names, &mut highlights.phrases);
+        let named = self.name_phrases(runs, &mut highlights.phrases);
         let mut pending: Vec<&Clause> = self
             .clauses
             .iter()
@@ -322,13 +327,14 @@ impl ParsedQuery {
         highlights
     }
 
-    /// The Tantivy query for the text part; `names` says which runs of words
-    /// are names and which key a typed key links under.
+    /// The Tantivy query for the text part, and what its snippets highlight;
+    /// `names` says which runs of words are names and which key a typed key
+    /// links under. The runs are looked up once, for both.
     pub fn to_query(&self, fields: &Fields, names: &dyn Names) -> TextQuery {
         let scope = Scope { fields, names };
-        let runs = self.labels_by_clause(names);
+        let runs = self.label_runs(names);
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (clause, run) in self.clauses.iter().zip(runs) {
+        for (clause, run) in self.clauses.iter().zip(self.labels_by_clause(&runs)) {
             let (occur, query) = match clause {
                 Clause::Not(inner) => (Occur::MustNot, scope.clause_query(inner, None)),
                 Clause::Word(_) => (Occur::Must, scope.clause_query(clause, Some(run))),
@@ -345,6 +351,7 @@ impl ParsedQuery {
         TextQuery {
             query: Box::new(BooleanQuery::new(parts)),
             requires_text,
+            highlights: self.highlights_of(&runs),
         }
     }
 
@@ -352,11 +359,11 @@ impl ParsedQuery {
     /// `phrases`; returns, for each clause, whether such a run holds it.
     fn name_phrases(
         &self,
-        names: &dyn Names,
+        runs: &[LabelRun],
         phrases: &mut Vec<Vec<(usize, String)>>,
     ) -> Vec<bool> {
         let mut named = vec![false; self.clauses.len()];
-        for run in self.label_runs(names) {
+        for run in runs {
             if run.clauses.len() < 2 {
                 continue;
             }
@@ -368,7 +375,7 @@ impl ParsedQuery {
                 })
                 .collect();
             phrases.push(parts(&analyze(&words.join(" "))));
-            named[run.clauses].fill(true);
+            named[run.clauses.clone()].fill(true);
         }
         named
     }
@@ -401,10 +408,10 @@ impl ParsedQuery {
     }
 
     /// For each clause, the labels of the runs it stands in.
-    fn labels_by_clause(&self, names: &dyn Names) -> Vec<Vec<String>> {
+    fn labels_by_clause(&self, runs: &[LabelRun]) -> Vec<Vec<String>> {
         let mut covering = vec![Vec::new(); self.clauses.len()];
-        for run in self.label_runs(names) {
-            for labels in &mut covering[run.clauses] {
+        for run in runs {
+            for labels in &mut covering[run.clauses.clone()] {
                 labels.push(run.label.clone());
             }
         }
@@ -427,7 +434,7 @@ struct LabelRun {
     label: String,
 }
 
-/// The query of a text, and what it can match.
+/// The query of a text, what it can match, and what its hits highlight.
 pub struct TextQuery {
     /// The Tantivy query.
     pub query: Box<dyn Query>,
@@ -437,6 +444,8 @@ pub struct TextQuery {
     /// exclusions are left (`-akira`, or a phrase of punctuation that searches
     /// nothing): the query then starts from every document.
     pub requires_text: bool,
+    /// What the snippets of its hits highlight.
+    pub highlights: Highlights,
 }
 
 /// What the index and the registry know of the names a query may hold.
@@ -842,7 +851,10 @@ mod tests {
                 false
             }
         }
-        let runs = |text: &str| parse(text).unwrap().labels_by_clause(&Known);
+        let runs = |text: &str| {
+            let parsed = parse(text).unwrap();
+            parsed.labels_by_clause(&parsed.label_runs(&Known))
+        };
         let name = || vec!["hunters international".to_string()];
         assert_eq!(
             runs("Hunters International ransomware"),

@@ -362,10 +362,10 @@ impl Entity {
     }
 }
 
-/// `text` lower-cased with its hyphens and runs of spaces as one space.
 /// Most suggestions [`Registry::near`] makes.
 pub const NEAR_SHOWN: usize = 3;
 
+/// `text` lower-cased with its hyphens and runs of spaces as one space.
 fn loose(text: &str) -> String {
     text.to_lowercase()
         .split([' ', '-'])

@@ -330,7 +330,10 @@ fn plan(
     };
     let text = (!parsed.is_empty()).then(|| parsed.to_query(index.fields(), &names));
     let requires_text = text.as_ref().is_some_and(|text| text.requires_text);
-    let text = text.map(|text| text.query);
+    let (text, highlights) = match text {
+        Some(text) => (Some(text.query), text.highlights),
+        None => (None, Highlights::default()),
+    };
     let filtered = filtered_query(
         index,
         registry,
@@ -348,7 +351,7 @@ fn plan(
     Ok(Plan {
         filtered,
         text,
-        highlights: parsed.highlights(&names),
+        highlights,
         sort,
     })
 }

@@ -34,9 +34,9 @@ pub struct Snippets {
     /// The query's terms in the snippet field, with their weight.
     terms: Vec<(String, Score)>,
     /// The query's whole labels (names and aliases of the items' entities, see
-    /// `label_term`), weighted. A hit found through an alias (`UNC3944` for an item that writes "Scattered
-    /// Spider") holds none of the query's words: its snippet highlights the
-    /// mentions of the entity the alias names instead.
+    /// `label_term`), weighted. A hit found through an alias (`UNC3944` for an
+    /// item that writes "Scattered Spider") holds none of the query's words: its
+    /// snippet highlights the mentions of the entity the alias names instead.
     label_terms: Vec<(String, Score)>,
     /// The query's phrases: their words are highlighted where they stand together,
     /// as one span, and not where they stand apart.

@@ -1012,6 +1012,7 @@ fn a_name_excluded_or_possessive_is_still_the_name() {
     assert_eq!(total("-Midnight-Blizzard"), 226);
 
     assert_eq!(total("Seedworm OR Turla"), 6);
+    assert_eq!(total("APT29"), 7);
     assert_eq!(total("APT29's"), total("APT29"));
     assert_eq!(total("Midnight Blizzard's"), 6);
     let possessive = query("Akira's", 20);
