@@ -14,7 +14,8 @@
 //! Every command prints one JSON object on stdout. Latencies are wall-clock
 //! microseconds of the library call only (`search::search`, `entity_page`,
 //! `Tagger::tag`), after one warm-up run. `built` and `tag --rounds` do a fixed
-//! amount of work and time nothing: `bench/counts` runs them under callgrind.
+//! amount of work (`bench/counts` runs them under callgrind); `built` also
+//! reports the builds' latencies.
 
 use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -416,15 +417,21 @@ fn built_bench(index_dir: &Path, role: &str, runs: usize) -> Result<Value> {
         bail!("role: expected most-cited, median or rare, got {role}");
     };
     entity_page::entity_page(&index, &registry, &key, Window::default())?;
+    let mut built = Vec::with_capacity(runs);
     for _ in 0..runs {
+        let started = Instant::now();
         std::hint::black_box(entity_page::build(
             &index,
             &registry,
             &key,
             Window::default(),
         )?);
+        built.push(started.elapsed().as_secs_f64() * 1e3);
     }
-    Ok(json!({"role": role, "key": key, "items": items, "runs": runs}))
+    Ok(
+        json!({"role": role, "key": key, "items": items, "runs": runs,
+              "built": percentiles(&mut built)}),
+    )
 }
 
 /// Per key, the page's time on the first visit after each of `runs` commits that

@@ -6,15 +6,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue, SortByString};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
 use tantivy::schema::Field;
-use tantivy::{DocAddress, Order, Searcher, Term};
+use tantivy::{DocAddress, Searcher, Term};
 
 use crate::corpus::section::SectionMap;
 use crate::index::facet_counts::FacetCounts;
 use crate::index::per_segment;
+use crate::index::ranked::{Rank, Ranked};
 use crate::index::reader::item_at;
 use crate::index::schema::{day_number, facet, facet_of};
 use crate::index::{DossierIndex, IndexError};
@@ -548,40 +548,17 @@ fn collect(
 ) -> Result<(Page, usize, Counts), SearchError> {
     let error = |error| SearchError::Index(index.error(error));
     let facets = FacetCounts::new(searcher, &COUNTED).map_err(error)?;
-    let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
     // Ties by id, as entity pages list them: a page of results must not depend
     // on how the index happens to be split into segments. Items that only an
     // entity's name found often tie.
-    match sort {
-        Sort::Relevance => {
-            let best = top.order_by((
-                (SortBySimilarityScore, Order::Desc),
-                (SortByString::for_field("id"), Order::Asc),
-            ));
-            let (page, total, counts) = searcher
-                .search(query, &(best, Count, facets))
-                .map_err(error)?;
-            let page = page
-                .into_iter()
-                .map(|((score, _), address)| (score, address))
-                .collect();
-            Ok((page, total, counts))
-        }
-        Sort::Date => {
-            let newest = top.order_by((
-                (SortByStaticFastValue::<u64>::for_field("day"), Order::Desc),
-                (SortByString::for_field("id"), Order::Asc),
-            ));
-            let (page, total, counts) = searcher
-                .search(query, &(newest, Count, facets))
-                .map_err(error)?;
-            let page = page
-                .into_iter()
-                .map(|(_, address)| (0.0, address))
-                .collect();
-            Ok((page, total, counts))
-        }
-    }
+    let rank = match sort {
+        Sort::Relevance => Rank::Score,
+        Sort::Date => Rank::Newest,
+    };
+    let page = Ranked::new(rank, request.offset, request.limit);
+    searcher
+        .search(query, &(page, Count, facets))
+        .map_err(error)
 }
 
 fn facet_lists(counts: &[BTreeMap<String, u64>], registry: Option<&Registry>) -> Facets {

@@ -14,6 +14,7 @@ pub mod names;
 pub mod newest;
 pub mod ordinals;
 pub mod per_segment;
+pub mod ranked;
 pub mod reader;
 pub mod schema;
 pub mod value_lists;

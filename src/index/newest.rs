@@ -164,6 +164,13 @@ impl NewestInSegment {
         }
     }
 
+    /// `false` when no key that starts with `first` can be kept, whatever follows
+    /// it: the caller need not read the rest of the key.
+    #[inline]
+    pub fn may_keep(&self, first: Reverse<u64>) -> bool {
+        self.limit > 0 && self.bar.is_none_or(|bar| first <= bar.0)
+    }
+
     /// Offers one document; kept when among the best so far.
     #[inline]
     pub fn offer(&mut self, key: SegmentKey) {
