@@ -238,6 +238,9 @@ fn tag(registry: &Path, texts: &Path, rounds_wanted: usize) -> Result<Value> {
 }
 
 fn percentiles(samples: &mut [f64]) -> Value {
+    if samples.is_empty() {
+        return json!({"n": 0});
+    }
     samples.sort_by(f64::total_cmp);
     let at =
         |p: f64| samples[((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1];

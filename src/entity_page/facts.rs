@@ -33,6 +33,8 @@ use crate::index::schema::{doc_type, facet, CITE_SEPARATOR};
 use crate::index::value_lists::{self, ValueLists};
 use crate::item::ItemKind;
 
+use super::per_value::{Listed, NewestPerValue};
+
 /// What one entity's items add up to.
 #[derive(Default)]
 pub struct Facts {
@@ -112,7 +114,7 @@ impl Facts {
         };
         let kept = |&(at, value): &SegmentPart| {
             let (_, facts) = &self.evidence.segments[at];
-            &facts.cooccurring.values[value].1 .1[..]
+            facts.cooccurring.kept(value)
         };
         let day = oldest_day_needed(parts.iter().map(kept), limit);
         let lists = parts.iter().map(|part| {
@@ -148,6 +150,9 @@ struct Columns {
     cites: Option<Arc<ValueLists>>,
     section: Option<Arc<ValueLists>>,
     entity: Option<Arc<ValueLists>>,
+    /// Ordinals of the `entity` and `cites` columns.
+    entity_terms: usize,
+    cite_terms: usize,
     brief_names: Arc<ColumnNames>,
     cite_names: Arc<ColumnNames>,
     section_names: Arc<ColumnNames>,
@@ -168,13 +173,11 @@ pub struct FactsSegment {
     days: FxHashMap<u64, u64>,
     briefs: OrdinalCounts,
     sections: OrdinalCounts,
-    cooccurring: OrdinalCounts,
-    /// By entity ordinal: a segment has a few hundred, and a slot per ordinal
-    /// costs less than hashing every item's entities.
-    shared: Vec<Option<NewestInSegment>>,
-    /// By cites ordinal. Every item cites a few URLs; hashing their ordinals with
-    /// the default (DoS-resistant) hasher was 6 % of a busy page's profile.
-    cited: FxHashMap<u64, (u64, NewestInSegment)>,
+    /// Items outside weekly summaries per entity, and the newest of them. Made
+    /// at harvest, when the number of documents is known.
+    cooccurring: NewestPerValue,
+    /// Items per `cites` value, and the newest of them; made at harvest too.
+    cited: NewestPerValue,
     newest: NewestInSegment,
 }
 
@@ -187,11 +190,11 @@ pub struct SegmentFacts {
     briefs: Counted<u64>,
     sections: Counted<u64>,
     /// Per entity key: shared items and the newest of them.
-    cooccurring: Counted<(u64, Vec<SegmentKey>)>,
+    cooccurring: CountedKept,
     newest: Vec<SegmentKey>,
     /// Per `url` + separator + host + separator + label: items and the newest
     /// citing items.
-    cites: Counted<(u64, Vec<SegmentKey>)>,
+    cites: CountedKept,
     /// Where each counted `cites` value splits, and its URL's and host's hashes,
     /// in the order of `cites`.
     cuts: Vec<Cut>,
@@ -277,11 +280,11 @@ fn hash(text: &str) -> u64 {
 impl SegmentFacts {
     /// The counted `cites` values in their parts, with their items and newest
     /// citing items.
-    fn cites(&self) -> impl Iterator<Item = (Cite<'_>, &(u64, Vec<SegmentKey>))> {
+    fn cites(&self) -> impl Iterator<Item = (Cite<'_>, u64, &[SegmentKey])> {
         self.cites
             .iter()
             .zip(&self.cuts)
-            .map(|((value, counted), cut)| (cut.apply(value), counted))
+            .map(|((value, items, kept), cut)| (cut.apply(value), items, kept))
     }
 }
 
@@ -298,6 +301,27 @@ impl<T> Counted<T> {
         self.values
             .iter()
             .map(|(ord, value)| (self.names.get(*ord), value))
+    }
+}
+
+/// What a segment counted of one column, with the newest items of each value.
+struct CountedKept {
+    names: Arc<ColumnNames>,
+    listed: Listed,
+}
+
+impl CountedKept {
+    /// The counted values by name, with their counts and newest items.
+    fn iter(&self) -> impl Iterator<Item = (&str, u64, &[SegmentKey])> {
+        self.listed
+            .values
+            .iter()
+            .map(|(ord, (count, kept))| (self.names.get(*ord), *count, self.listed.kept(kept)))
+    }
+
+    /// The newest items of the `value`-th counted value.
+    fn kept(&self, value: usize) -> &[SegmentKey] {
+        self.listed.kept(&self.listed.values[value].1 .1)
     }
 }
 
@@ -339,17 +363,16 @@ impl Collector for FactsCollector {
             days: FxHashMap::default(),
             briefs: OrdinalCounts::new(terms(&brief)),
             sections: OrdinalCounts::new(terms(&section)),
-            cooccurring: OrdinalCounts::new(terms(&entity)),
-            shared: std::iter::repeat_with(|| None)
-                .take(terms(&entity))
-                .collect(),
-            cited: FxHashMap::default(),
+            cooccurring: NewestPerValue::new(self.evidence, terms(&entity), 0),
+            cited: NewestPerValue::new(self.per_source, terms(&cites), 0),
             newest: NewestInSegment::new(self.window),
             columns: Columns {
                 order: DayAndId::open(reader)?,
                 kind: decoded("kind", &kind),
                 weekly: weekly.and_then(|ord| u32::try_from(ord).ok()),
                 rollups: rollups(reader)?,
+                entity_terms: terms(&entity),
+                cite_terms: terms(&cites),
                 brief_names: names("brief", &brief, Term::Whole)?,
                 cite_names: names("cites", &cites, Term::Whole)?,
                 section_names: names(facet::SECTION, &section, Term::FacetLeaf)?,
@@ -479,7 +502,7 @@ fn add_up(fruits: &[Fruit]) -> (Facts, FxHashMap<String, (u64, Vec<SegmentPart>)
         for (section, count) in fruit.sections.iter() {
             *sections.entry(section).or_default() += count;
         }
-        for (value, (key, (count, _))) in fruit.cooccurring.iter().enumerate() {
+        for (value, (key, count, _)) in fruit.cooccurring.iter().enumerate() {
             let (total, parts) = cooccurring.entry(key).or_default();
             *total += count;
             parts.push((at, value));
@@ -510,15 +533,13 @@ static KEPT: PerSegment<(String, [usize; 4]), Arc<SegmentFacts>> = PerSegment::n
 impl SegmentFacts {
     /// About how many bytes the facts take, for [`KEPT`]'s budget.
     fn bytes(&self) -> usize {
-        let keys = |values: &[(u64, (u64, Vec<SegmentKey>))]| -> usize {
-            values.iter().map(|(_, (_, keys))| keys.len()).sum()
-        };
         let entries = self.briefs.values.len()
             + self.sections.values.len()
-            + self.cooccurring.values.len()
-            + self.cites.values.len()
+            + self.cooccurring.listed.values.len()
+            + self.cites.listed.values.len()
             + self.days.len();
-        let kept = self.newest.len() + keys(&self.cooccurring.values) + keys(&self.cites.values);
+        let kept =
+            self.newest.len() + self.cooccurring.listed.keys.len() + self.cites.listed.keys.len();
         entries * 64
             + kept * std::mem::size_of::<SegmentKey>()
             + self.cuts.len() * std::mem::size_of::<Cut>()
@@ -538,7 +559,7 @@ impl FactsCollector {
     /// a web address) is not a source.
     fn cited_sources(&self, fruits: &[Fruit]) -> (Vec<Dated>, CitedSources) {
         let mut counted: FxHashMap<Hashed, (u64, Hashed)> = FxHashMap::default();
-        for (cite, (items, _)) in fruits.iter().flat_map(|(_, fruit)| fruit.cites()) {
+        for (cite, items, _) in fruits.iter().flat_map(|(_, fruit)| fruit.cites()) {
             if !cite.host.text.is_empty() {
                 counted.entry(cite.url).or_insert((0, cite.host)).0 += items;
             }
@@ -620,8 +641,8 @@ fn name_listed(
         .map(|(_, fruit)| {
             fruit
                 .cites()
-                .filter(|(cite, _)| listed.contains(&cite.url))
-                .map(|(cite, (_, kept))| (cite, &kept[..]))
+                .filter(|(cite, _, _)| listed.contains(&cite.url))
+                .map(|(cite, _, kept)| (cite, kept))
                 .collect()
         })
         .collect();
@@ -694,6 +715,9 @@ impl SegmentCollector for FactsSegment {
     }
 
     fn harvest(mut self) -> SegmentFacts {
+        let documents = self.docs.len();
+        self.cooccurring = NewestPerValue::new(self.evidence, self.columns.entity_terms, documents);
+        self.cited = NewestPerValue::new(self.per_source, self.columns.cite_terms, documents);
         for at in (0..self.docs.len()).rev() {
             self.visit(self.docs[at]);
         }
@@ -720,27 +744,16 @@ impl FactsSegment {
             columns.weekly.is_some() && first(columns.kind.as_deref(), doc) == columns.weekly;
         if !weekly && columns.rollups.binary_search(&doc).is_err() {
             for &ord in values(columns.entity.as_deref(), doc) {
-                self.cooccurring.add(u64::from(ord));
-                let evidence = self.evidence;
-                if let Some(slot) = self.shared.get_mut(ord as usize) {
-                    slot.get_or_insert_with(|| NewestInSegment::new(evidence))
-                        .offer(key);
-                }
+                self.cooccurring.offer(ord, key);
             }
         }
         for &ord in values(columns.cites.as_deref(), doc) {
-            let per_source = self.per_source;
-            let (items, newest) = self
-                .cited
-                .entry(u64::from(ord))
-                .or_insert_with(|| (0, NewestInSegment::new(per_source)));
-            *items += 1;
-            newest.offer(key);
+            self.cited.offer(ord, key);
         }
     }
 
     /// Puts the counts in ordinal order, next to the segment's names.
-    fn name(mut self) -> SegmentFacts {
+    fn name(self) -> SegmentFacts {
         let columns = &self.columns;
         let briefs = Counted {
             names: Arc::clone(&columns.brief_names),
@@ -750,32 +763,16 @@ impl FactsSegment {
             names: Arc::clone(&columns.section_names),
             values: self.sections.nonzero(),
         };
-        let cooccurring = Counted {
+        let cooccurring = CountedKept {
             names: Arc::clone(&columns.entity_names),
-            values: self
-                .cooccurring
-                .nonzero()
-                .into_iter()
-                .map(|(ord, count)| {
-                    let kept = self
-                        .shared
-                        .get_mut(ord as usize)
-                        .and_then(Option::take)
-                        .map(NewestInSegment::into_sorted);
-                    (ord, (count, kept.unwrap_or_default()))
-                })
-                .collect(),
+            listed: self.cooccurring.into_listed(),
         };
         // In value order, as the dictionary named them before: a URL cited under
         // two labels by the same newest item takes the first label.
-        let mut cited: Vec<(u64, (u64, Vec<SegmentKey>))> = self
-            .cited
-            .into_iter()
-            .map(|(ord, (items, newest))| (ord, (items, newest.into_sorted())))
-            .collect();
-        cited.sort_unstable_by_key(|(ord, _)| *ord);
+        let cited = self.cited.into_listed();
         let names = &self.columns.cite_names;
         let cuts = cited
+            .values
             .iter()
             .map(|(ord, _)| Cut::of(names.get(*ord)))
             .collect();
@@ -784,9 +781,9 @@ impl FactsSegment {
             briefs,
             sections,
             cooccurring,
-            cites: Counted {
+            cites: CountedKept {
                 names: Arc::clone(&self.columns.cite_names),
-                values: cited,
+                listed: cited,
             },
             order: self.columns.order,
             items: self.items,

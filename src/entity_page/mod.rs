@@ -10,6 +10,7 @@
 //! and the first page after a commit reads only the segments the commit changed.
 
 mod facts;
+mod per_value;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
