@@ -13,10 +13,10 @@ use tantivy::{DocAddress, Searcher, Term};
 
 use crate::corpus::section::SectionMap;
 use crate::index::facet_counts::FacetCounts;
-use crate::index::per_segment;
 use crate::index::ranked::{Rank, Ranked};
 use crate::index::reader::item_at;
 use crate::index::schema::{day_number, facet, facet_of};
+use crate::index::{fan_out, per_segment};
 use crate::index::{DossierIndex, IndexError};
 use crate::item::Item;
 use crate::query::{self, Highlights, QueryError};
@@ -409,19 +409,17 @@ fn respond(
 
     // Reading a hit's stored item and cutting its snippet are independent of the
     // other hits: they run on the index's search threads, in page order.
-    let hits = index
-        .tantivy()
-        .search_executor()
-        .map(
-            |(score, address)| {
-                let item = item_at(index, &searcher, address);
-                Ok(item.map(|item| hit(item, score, snippets.as_ref(), registry)))
-            },
-            page.into_iter(),
-        )
-        .map_err(|error| index.error(error))?
-        .into_iter()
-        .collect::<Result<Vec<Hit>, IndexError>>()?;
+    let hits = fan_out::map(
+        index.tantivy().search_executor(),
+        &page,
+        |&(score, address)| {
+            let item = item_at(index, &searcher, address);
+            Ok(item.map(|item| hit(item, score, snippets.as_ref(), registry)))
+        },
+    )
+    .map_err(|error| index.error(error))?
+    .into_iter()
+    .collect::<Result<Vec<Hit>, IndexError>>()?;
     Ok(SearchResponse {
         query: request.query.clone(),
         total,
@@ -556,9 +554,7 @@ fn collect(
         Sort::Date => Rank::Newest,
     };
     let page = Ranked::new(rank, request.offset, request.limit);
-    searcher
-        .search(query, &(page, Count, facets))
-        .map_err(error)
+    fan_out::search(searcher, query, &(page, Count, facets)).map_err(error)
 }
 
 fn facet_lists(counts: &[BTreeMap<String, u64>], registry: Option<&Registry>) -> Facets {

@@ -22,7 +22,6 @@ use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
-use crate::index::generation;
 use crate::index::names::{self, ColumnNames, Term};
 use crate::index::newest::{
     newest_of, oldest_day_needed, on_or_after, Dated, DayAndId, NewestInSegment, SegmentKey,
@@ -31,6 +30,7 @@ use crate::index::ordinals::OrdinalCounts;
 use crate::index::per_segment::{self, PerSegment};
 use crate::index::schema::{doc_type, facet, CITE_SEPARATOR};
 use crate::index::value_lists::{self, ValueLists};
+use crate::index::{fan_out, generation};
 use crate::item::ItemKind;
 
 use super::per_value::{Listed, NewestPerValue};
@@ -421,9 +421,10 @@ impl FactsCollector {
             key.to_string(),
             [self.window, self.sources, self.per_source, self.evidence],
         );
-        let fruits = searcher.index().search_executor().map(
-            |(segment, reader): (usize, &SegmentReader)| {
-                let segment = segment as SegmentOrdinal;
+        let fruits = fan_out::map(
+            searcher.index().search_executor(),
+            &fan_out::segments(searcher),
+            |&(segment, reader)| {
                 let state = per_segment::state(reader);
                 if let Some(facts) = reuse.then(|| KEPT.get(&state, &kept_as)).flatten() {
                     return Ok((segment, facts));
@@ -435,7 +436,6 @@ impl FactsCollector {
                 }
                 Ok((segment, facts))
             },
-            searcher.segment_readers().iter().enumerate(),
         )?;
         Ok(self.merge(fruits))
     }

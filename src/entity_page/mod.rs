@@ -24,7 +24,7 @@ use crate::index::facet_counts::FacetCounts;
 use crate::index::kept::Kept;
 use crate::index::reader::item_at;
 use crate::index::schema::facet;
-use crate::index::{generation, DossierIndex, IndexError};
+use crate::index::{fan_out, generation, DossierIndex, IndexError};
 use crate::item::Item;
 use crate::query;
 use crate::registry::Registry;
@@ -437,16 +437,12 @@ fn build_on(
         .split_off(window.offset.min(facts.newest.len()));
     // A window is a hundred stored items, each a block to decompress: they are
     // read on the index's search threads.
-    let items = index
-        .tantivy()
-        .search_executor()
-        .map(
-            |dated| Ok(item_at(index, searcher, dated.address)),
-            listed.iter(),
-        )
-        .map_err(|error| index.error(error))?
-        .into_iter()
-        .collect::<Result<Vec<Item>, IndexError>>()?;
+    let items = fan_out::map(index.tantivy().search_executor(), &listed, |dated| {
+        Ok(item_at(index, searcher, dated.address))
+    })
+    .map_err(|error| index.error(error))?
+    .into_iter()
+    .collect::<Result<Vec<Item>, IndexError>>()?;
     let mut cooccurring = related::rank_cooccurring(registry, &canonical, facts.cooccurring());
     let stats = Stats::cached(index, searcher)?;
     let mut suggestions = Suggester::new().score_entity(registry, &stats, &canonical, &cooccurring);

@@ -6,7 +6,8 @@
 //! allocations per segment and page; with the co-occurring entities' lists they
 //! were a fifth of the page. Here every value's newest keys share one buffer,
 //! `limit` slots per value, and each value remembers which of its kept keys is the
-//! worst, so that once its slots are full an offer costs one comparison.
+//! worst, beside its count, so that once its slots are full an offer costs one
+//! comparison.
 
 use std::cmp::Reverse;
 use std::ops::Range;
@@ -37,13 +38,21 @@ enum Slots {
 
 /// One offered value.
 struct Value {
-    ord: u32,
+    /// An offer must rank before this to be kept: the worst kept key once every
+    /// slot is filled, past every key before. Read with the count, it turns most
+    /// offers away without touching the kept keys.
+    bar: SegmentKey,
     count: u64,
+    ord: u32,
     /// Slots filled.
     kept: u32,
-    /// The slot of the worst kept key, once every slot is filled.
-    worst: u32,
 }
+
+/// Past every key of a document.
+const OPEN: SegmentKey = (Reverse(0), u64::MAX, u32::MAX);
+
+/// Before every key: nothing passes it.
+const CLOSED: SegmentKey = (Reverse(u64::MAX), 0, 0);
 
 /// Per counted value in ordinal order: its ordinal, its count, and where its kept
 /// keys are in [`Listed::keys`], best first.
@@ -83,50 +92,67 @@ impl NewestPerValue {
     /// `limit` of that value's so far; ordinals past the column are ignored.
     #[inline]
     pub fn offer(&mut self, ord: u32, key: SegmentKey) {
-        if ord as usize >= self.terms {
+        let Some(at) = self.value_of(ord) else {
             return;
-        }
-        let NewestPerValue {
-            limit,
-            slots,
-            values,
-            keys,
-            ..
-        } = self;
-        let mut added = || {
-            values.push(Value {
-                ord,
-                count: 0,
-                kept: 0,
-                worst: 0,
-            });
-            keys.resize(keys.len() + *limit, (Reverse(0), 0, 0));
-            values.len() as u32
         };
-        let slot = match slots {
-            Slots::Dense(slots) => {
-                let slot = &mut slots[ord as usize];
-                if *slot == 0 {
-                    *slot = added();
-                }
-                *slot
-            }
-            Slots::Sparse(slots) => *slots.entry(ord).or_insert_with(added),
-        };
-        let at = slot as usize - 1;
-        let value = &mut values[at];
+        let value = &mut self.values[at];
         value.count += 1;
-        let kept = &mut keys[at * *limit..(at + 1) * *limit];
+        if key < value.bar {
+            self.keep(at, key);
+        }
+    }
+
+    /// The place of `ord`'s value, added on its first offer.
+    #[inline]
+    fn value_of(&mut self, ord: u32) -> Option<usize> {
+        let slot = match &mut self.slots {
+            Slots::Dense(slots) => *slots.get(ord as usize)?,
+            Slots::Sparse(slots) => slots.get(&ord).copied().unwrap_or(0),
+        };
+        match slot {
+            0 if (ord as usize) < self.terms => Some(self.add(ord)),
+            0 => None,
+            slot => Some(slot as usize - 1),
+        }
+    }
+
+    /// Adds a value for `ord`, with empty slots.
+    #[cold]
+    fn add(&mut self, ord: u32) -> usize {
+        let at = self.values.len();
+        self.values.push(Value {
+            bar: if self.limit == 0 { CLOSED } else { OPEN },
+            count: 0,
+            ord,
+            kept: 0,
+        });
+        self.keys
+            .resize(self.keys.len() + self.limit, (Reverse(0), 0, 0));
+        let slot = at as u32 + 1;
+        match &mut self.slots {
+            Slots::Dense(slots) => slots[ord as usize] = slot,
+            Slots::Sparse(slots) => {
+                slots.insert(ord, slot);
+            }
+        }
+        at
+    }
+
+    /// Keeps `key` among the `at`-th value's keys, in a free slot or in place of
+    /// the worst; the bar rises once every slot is filled.
+    fn keep(&mut self, at: usize, key: SegmentKey) {
+        let value = &mut self.values[at];
+        let kept = &mut self.keys[at * self.limit..(at + 1) * self.limit];
         if (value.kept as usize) < kept.len() {
             kept[value.kept as usize] = key;
             value.kept += 1;
-            if value.kept as usize == kept.len() {
-                value.worst = worst(kept);
+            if (value.kept as usize) < kept.len() {
+                return;
             }
-        } else if !kept.is_empty() && key < kept[value.worst as usize] {
-            kept[value.worst as usize] = key;
-            value.worst = worst(kept);
+        } else {
+            kept[worst(kept)] = key;
         }
+        value.bar = kept[worst(kept)];
     }
 
     /// The counted values in ordinal order, each with its kept keys best first.
@@ -159,14 +185,14 @@ impl NewestPerValue {
 }
 
 /// The slot of the worst of `kept` (a few keys).
-fn worst(kept: &[SegmentKey]) -> u32 {
+fn worst(kept: &[SegmentKey]) -> usize {
     let mut worst = 0;
     for (at, key) in kept.iter().enumerate() {
         if *key > kept[worst] {
             worst = at;
         }
     }
-    worst as u32
+    worst
 }
 
 #[cfg(test)]

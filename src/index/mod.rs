@@ -7,6 +7,7 @@
 
 pub mod analyzer;
 pub mod facet_counts;
+pub mod fan_out;
 pub mod kept;
 pub mod marks;
 pub mod merges;

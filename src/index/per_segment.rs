@@ -15,8 +15,9 @@ use std::sync::{Mutex, PoisonError};
 
 use tantivy::collector::Collector;
 use tantivy::index::SegmentId;
-use tantivy::{Opstamp, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::{Opstamp, Searcher, SegmentReader};
 
+use super::fan_out;
 use super::Generation;
 
 /// A segment as one generation reads it: its id and the opstamp of the last
@@ -113,13 +114,10 @@ impl<K: Eq + Hash, V: Clone> PerSegment<K, V> {
 /// nothing: for what opening a segment derives and keeps (decoded columns, names),
 /// ahead of the requests that will need it (see [`crate::warming`]).
 pub fn open_all<C: Collector>(searcher: &Searcher, collector: &C) -> tantivy::Result<()> {
-    searcher.index().search_executor().map(
-        |(segment, reader)| {
-            collector
-                .for_segment(segment as SegmentOrdinal, reader)
-                .map(drop)
-        },
-        searcher.segment_readers().iter().enumerate(),
+    fan_out::map(
+        searcher.index().search_executor(),
+        &fan_out::segments(searcher),
+        |&(segment, reader)| collector.for_segment(segment, reader).map(drop),
     )?;
     Ok(())
 }

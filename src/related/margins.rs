@@ -17,11 +17,11 @@ use tantivy::fastfield::FacetReader;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
-use crate::index::generation;
 use crate::index::names::{ColumnNames, Term};
 use crate::index::ordinals::OrdinalCounts;
 use crate::index::per_segment::{self, PerSegment};
 use crate::index::schema::facet;
+use crate::index::{fan_out, generation};
 
 /// One segment's items in the scope, and its items per entity key.
 #[derive(Debug, Default)]
@@ -51,23 +51,20 @@ pub fn count(
     let generation = generation(searcher);
     KEPT.keep_only(&generation);
     let weight = scope.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let segments = searcher.index().search_executor().map(
-        |(segment, reader): (usize, &SegmentReader)| {
+    let segments = fan_out::map(
+        searcher.index().search_executor(),
+        &fan_out::segments(searcher),
+        |&(segment, reader)| {
             let state = per_segment::state(reader);
             if let Some(margins) = KEPT.get(&state, &()) {
                 return Ok(margins);
             }
-            let margins = Arc::new(Margins.collect_segment(
-                weight.as_ref(),
-                segment as SegmentOrdinal,
-                reader,
-            )?);
+            let margins = Arc::new(Margins.collect_segment(weight.as_ref(), segment, reader)?);
             COUNTED.fetch_add(1, Ordering::Relaxed);
             let bytes = margins.counts.iter().map(|(key, _)| key.len() + 40).sum();
             KEPT.put(state, (), Arc::clone(&margins), bytes);
             Ok(margins)
         },
-        searcher.segment_readers().iter().enumerate(),
     )?;
     Ok(add_up(segments.iter().map(Arc::as_ref)))
 }
