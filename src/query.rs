@@ -99,6 +99,7 @@ pub struct ParsedQuery {
     pub clauses: Vec<Clause>,
 }
 
+#[derive(Clone)]
 struct Lexeme {
     text: String,
     column: usize,
@@ -106,8 +107,14 @@ struct Lexeme {
     negated: bool,
 }
 
-/// Parses query text.
+/// Parses query text, knowing no names.
 pub fn parse(text: &str) -> Result<ParsedQuery, QueryError> {
+    parse_with(text, &NoNames)
+}
+
+/// Parses query text; words beside an `OR` that spell a name (per `names`) are
+/// one alternative (see [`bind_names`]).
+pub fn parse_with(text: &str, names: &dyn Names) -> Result<ParsedQuery, QueryError> {
     let chars = text.chars().count();
     if chars > MAX_QUERY_CHARS {
         return Err(QueryError::TooLong {
@@ -115,7 +122,7 @@ pub fn parse(text: &str) -> Result<ParsedQuery, QueryError> {
             max: MAX_QUERY_CHARS,
         });
     }
-    let lexemes = lex(text)?;
+    let lexemes = bind_names(lex(text)?, names);
     let mut clauses: Vec<Clause> = Vec::new();
     let mut pending_or: Option<usize> = None;
     // `NOT word` is `-word`, as analysts used to Lucene type it: read as a word, it
@@ -245,6 +252,60 @@ fn lex(text: &str) -> Result<Vec<Lexeme>, QueryError> {
         at = end.max(start + 1);
     }
     Ok(lexemes)
+}
+
+/// Words that spell a name beside an `OR` are read as if quoted: `Midnight
+/// Blizzard OR Turla` asks for either actor. An `OR` binds the words next to it,
+/// so the same words unbound ask for "Midnight" and one of "Blizzard" or Turla,
+/// which no analyst means. Elsewhere a name's words need no binding: they find
+/// the name's items as they are (see [`ParsedQuery::to_query`]).
+fn bind_names(lexemes: Vec<Lexeme>, names: &dyn Names) -> Vec<Lexeme> {
+    let operator = |lexeme: &Lexeme, name: &str| !lexeme.quoted && lexeme.text == name;
+    let is_or = |at: Option<usize>| {
+        at.and_then(|at| lexemes.get(at))
+            .is_some_and(|lexeme| operator(lexeme, "OR"))
+    };
+    let plain = |lexeme: &Lexeme| {
+        !lexeme.quoted && !lexeme.negated && !operator(lexeme, "OR") && !operator(lexeme, "NOT")
+    };
+    let mut bound = Vec::with_capacity(lexemes.len());
+    let mut at = 0;
+    while at < lexemes.len() {
+        let after_not = at > 0 && operator(&lexemes[at - 1], "NOT");
+        let mut label = String::new();
+        let mut name_end = None;
+        let run = &lexemes[at..lexemes.len().min(at + MAX_LABEL_WORDS)];
+        for (end, lexeme) in (at..).zip(run) {
+            if after_not || !plain(lexeme) {
+                break;
+            }
+            if !label.is_empty() {
+                label.push(' ');
+            }
+            label.push_str(&label_term(&lexeme.text));
+            let beside_or = is_or(at.checked_sub(1)) || is_or(Some(end + 1));
+            if end > at && beside_or && names.is_label(&label) {
+                name_end = Some(end);
+            }
+        }
+        let Some(end) = name_end else {
+            bound.push(lexemes[at].clone());
+            at += 1;
+            continue;
+        };
+        let words: Vec<&str> = lexemes[at..=end]
+            .iter()
+            .map(|lexeme| lexeme.text.as_str())
+            .collect();
+        bound.push(Lexeme {
+            text: words.join(" "),
+            column: lexemes[at].column,
+            quoted: true,
+            negated: false,
+        });
+        at = end + 1;
+    }
+    bound
 }
 
 /// `APT29's` -> `APT29`: the possessive is no part of the name, and as one
@@ -835,6 +896,70 @@ mod tests {
     fn regression_excluding_a_bracketed_word() {
         let expected = vec![word("Qilin"), Clause::Not(Box::new(word("(Akira)")))];
         assert_eq!(words("Qilin -(Akira)"), expected);
+    }
+
+    #[test]
+    fn a_name_beside_an_or_is_one_alternative() {
+        struct Actors;
+        impl Names for Actors {
+            fn is_label(&self, label: &str) -> bool {
+                ["midnight blizzard", "scattered spider"].contains(&label)
+            }
+            fn canonical(&self, key: &str) -> String {
+                key.to_string()
+            }
+            fn is_common(&self, _term: &str) -> bool {
+                false
+            }
+        }
+        let named = |text: &str| parse_with(text, &Actors).map(|parsed| parsed.clauses);
+        let phrase = |text: &str| Clause::Phrase(text.to_string());
+        let either = |a: Clause, b: Clause| Clause::Any(vec![a, b]);
+
+        assert_eq!(
+            named("Midnight Blizzard OR Turla"),
+            Ok(vec![either(phrase("Midnight Blizzard"), word("Turla"))])
+        );
+        assert_eq!(
+            named("Turla OR Midnight Blizzard's"),
+            Ok(vec![either(word("Turla"), phrase("Midnight Blizzard"))])
+        );
+        assert_eq!(
+            named("espionage Scattered Spider OR Midnight Blizzard OR Qilin"),
+            Ok(vec![
+                word("espionage"),
+                Clause::Any(vec![
+                    phrase("Scattered Spider"),
+                    phrase("Midnight Blizzard"),
+                    word("Qilin")
+                ])
+            ])
+        );
+        // Away from an OR, or after NOT, words stay words; unknown names too.
+        assert_eq!(
+            named("Midnight Blizzard espionage"),
+            Ok(vec![word("Midnight"), word("Blizzard"), word("espionage")])
+        );
+        assert_eq!(
+            named("NOT Midnight Blizzard OR Turla"),
+            Ok(vec![
+                Clause::Not(Box::new(word("Midnight"))),
+                either(word("Blizzard"), word("Turla"))
+            ])
+        );
+        assert_eq!(
+            named("Midnight Storm OR Turla"),
+            Ok(vec![word("Midnight"), either(word("Storm"), word("Turla"))])
+        );
+        assert_eq!(
+            named("Midnight Blizzard OR"),
+            Err(QueryError::DanglingOr { column: 19 })
+        );
+        // Without names, an OR binds the words next to it.
+        assert_eq!(
+            words("Midnight Blizzard OR Turla"),
+            vec![word("Midnight"), either(word("Blizzard"), word("Turla"))]
+        );
     }
 
     #[test]

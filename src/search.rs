@@ -320,7 +320,6 @@ fn plan(
     registry: Option<&Registry>,
     request: &SearchRequest,
 ) -> Result<Plan, SearchError> {
-    let parsed = query::parse(&request.query)?;
     let searcher = index.searcher();
     let names = IndexNames {
         searcher: &searcher,
@@ -328,6 +327,7 @@ fn plan(
         body: index.fields().body,
         registry,
     };
+    let parsed = query::parse_with(&request.query, &names)?;
     let text = (!parsed.is_empty()).then(|| parsed.to_query(index.fields(), &names));
     let requires_text = text.as_ref().is_some_and(|text| text.requires_text);
     let (text, highlights) = match text {

@@ -1037,6 +1037,40 @@ fn a_name_excluded_or_possessive_is_still_the_name() {
     assert_eq!(typed, linked);
 }
 
+/// A name beside an `OR` is one alternative: `Midnight Blizzard OR Turla` finds
+/// the 6 Midnight Blizzard items (each writes its alias APT29) and the three
+/// 2026-07-13 FSB Centre 16 entries that name Turla, as the quoted name does. Read as words, the `OR`
+/// bound "Blizzard" and Turla, and with "Midnight" the query found nothing.
+#[test]
+fn a_name_beside_an_or_is_one_alternative() {
+    let quoted = query("\"Midnight Blizzard\" OR Turla", 20);
+    let mut expected = ids(&quoted);
+    expected.sort();
+    assert_eq!(quoted.total, 9);
+    assert!(expected
+        .contains(&"2026-07-13/france-eu-turla-fsb-centre-16-attribution-french-victimology"));
+    assert!(expected.contains(&"2026-05-04/apt28-apt29-unc1151-polish-water-ot"));
+    for text in [
+        "Midnight Blizzard OR Turla",
+        "Turla OR Midnight Blizzard",
+        "Turla OR midnight-blizzard",
+    ] {
+        let found = query(text, 20);
+        let mut got = ids(&found);
+        got.sort();
+        assert_eq!(got, expected, "{text}");
+        // No item writes the name: its items highlight the alias they write.
+        let apt29 = found
+            .hits
+            .iter()
+            .filter(|hit| hit.snippet.contains("<b>APT29</b>"))
+            .count();
+        assert_eq!(apt29, 6, "{text}");
+    }
+    // Away from an OR, the words still find the name.
+    assert_eq!(query("Midnight Blizzard", 1).total, 6);
+}
+
 /// An item that mentions an entity more often ranks higher for its name: the
 /// three 2026-05-04 items on the Polish water attacks name APT29 twice, the
 /// Ivanti EPMM entry, ten times longer, once in passing. The three tie, and
