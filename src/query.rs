@@ -5,7 +5,7 @@
 //! quotes or dashes still searches. Each word is analyzed like the indexed text;
 //! an identifier such as `CVE-2026-31431` becomes one exact term. A word that is
 //! an entity key or a CVE id also matches items linked to it, and so do words
-//! that spell all of a name or alias of an entity the index knows (`Hunters
+//! that spell all of a name or alias of a registered or linked entity (`Hunters
 //! International`, `Storm-0501`): runs of words are looked up as whole labels.
 
 use std::ops::Bound;
@@ -511,8 +511,8 @@ pub struct TextQuery {
 
 /// What the index and the registry know of the names a query may hold.
 pub trait Names {
-    /// Whether `label` (a [`label_term`]) is a name or alias of an entity that
-    /// some indexed item links.
+    /// Whether `label` (a [`label_term`]) is a name or alias of a registered
+    /// entity, or of one that some indexed item links.
     fn is_label(&self, label: &str) -> bool;
 
     /// The key items are linked under for an entity key typed in a query: a
@@ -571,7 +571,7 @@ impl Scope<'_> {
         }
     }
 
-    /// The label a clause's text spells on its own, if the index knows it.
+    /// The label a clause's text spells on its own, if it is a name (see [`Names`]).
     fn own_label(&self, text: &str) -> Vec<String> {
         let term = label_term(text);
         match self.names.is_label(&term) {

@@ -3,7 +3,8 @@
 //! [`SearchResponse`] is the JSON of both `dossier search --json` and
 //! `GET /api/search`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
@@ -12,6 +13,7 @@ use tantivy::schema::Field;
 use tantivy::{DocAddress, Searcher, Term};
 
 use crate::corpus::section::SectionMap;
+use crate::index::analyzer::label_term;
 use crate::index::facet_counts::FacetCounts;
 use crate::index::ranked::{Rank, Ranked};
 use crate::index::reader::item_at;
@@ -22,6 +24,7 @@ use crate::item::Item;
 use crate::query::{self, Highlights, QueryError};
 use crate::registry::Registry;
 use crate::snippet::Snippets;
+use crate::tagger;
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 1000;
@@ -326,6 +329,7 @@ fn plan(
         labels: index.fields().labels,
         body: index.fields().body,
         registry,
+        registered: registry.map(registered_labels),
     };
     let parsed = query::parse_with(&request.query, &names)?;
     let text = (!parsed.is_empty()).then(|| parsed.to_query(index.fields(), &names));
@@ -363,10 +367,19 @@ struct IndexNames<'a> {
     labels: Field,
     body: Field,
     registry: Option<&'a Registry>,
+    /// The registry's labels (see [`registered_labels`]).
+    registered: Option<Arc<HashSet<String>>>,
 }
 
 impl query::Names for IndexNames<'_> {
     fn is_label(&self, label: &str) -> bool {
+        if self
+            .registered
+            .as_ref()
+            .is_some_and(|registered| registered.contains(label))
+        {
+            return true;
+        }
         let term = Term::from_field_text(self.labels, label);
         self.searcher.doc_freq(&term).is_ok_and(|count| count > 0)
     }
@@ -380,6 +393,30 @@ impl query::Names for IndexNames<'_> {
         let holding = self.searcher.doc_freq(&term).unwrap_or(0);
         holding.saturating_mul(100) >= self.searcher.num_docs().max(1)
     }
+}
+
+/// The label term of every spelling the tagger matches of every registered name
+/// and alias, read once per registry: a name that no item links yet (`ACR
+/// Stealer`) is still a name, bound beside an `OR` and highlighted whole.
+fn registered_labels(registry: &Registry) -> Arc<HashSet<String>> {
+    static LABELS: Mutex<Option<(u64, Arc<HashSet<String>>)>> = Mutex::new(None);
+    let mut kept = LABELS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((version, labels)) = kept.as_ref() {
+        if *version == registry.version() {
+            return Arc::clone(labels);
+        }
+    }
+    let labels: Arc<HashSet<String>> = Arc::new(
+        registry
+            .all()
+            .iter()
+            .flat_map(tagger::entity_spellings)
+            .map(|spelling| label_term(&spelling))
+            .filter(|label| !label.is_empty())
+            .collect(),
+    );
+    *kept = Some((registry.version(), Arc::clone(&labels)));
+    labels
 }
 
 /// Counts, ranks and renders one page of `plan`.

@@ -1071,6 +1071,51 @@ fn a_name_beside_an_or_is_one_alternative() {
     assert_eq!(query("Midnight Blizzard", 1).total, 6);
 }
 
+/// A registered name that no item links is a name too: ACR Stealer (only in
+/// 2026-06-01's brief-level text) and "ChipSoft ransomware breach" (the name of an
+/// incident no entry links) bind beside an `OR` as their quoted forms do, and
+/// `ACR Stealer` is highlighted as one span, not word by word.
+#[test]
+fn a_registered_name_no_item_links_is_still_a_name() {
+    let same = |typed: &str, quoted: &str, total: usize| {
+        let mut found = ids(&query(typed, 50))
+            .iter()
+            .map(|id| id.to_string())
+            .collect::<Vec<_>>();
+        let mut expected = ids(&query(quoted, 50))
+            .iter()
+            .map(|id| id.to_string())
+            .collect::<Vec<_>>();
+        found.sort();
+        expected.sort();
+        assert_eq!(found, expected, "{typed}");
+        assert_eq!(query(typed, 1).total, total, "{typed}");
+    };
+    same(
+        "ShinyHunters OR ACR Stealer",
+        "ShinyHunters OR \"ACR Stealer\"",
+        17,
+    );
+    same(
+        "ACR Stealer OR ShinyHunters",
+        "ShinyHunters OR \"ACR Stealer\"",
+        17,
+    );
+    same(
+        "Qilin OR ChipSoft ransomware breach",
+        "Qilin OR \"ChipSoft ransomware breach\"",
+        13,
+    );
+
+    let acr = query("ACR Stealer", 10);
+    assert_eq!(ids(&acr), ["2026-06-01"]);
+    assert!(
+        acr.hits[0].snippet.contains("<b>ACR Stealer</b>"),
+        "{}",
+        acr.hits[0].snippet
+    );
+}
+
 /// An item that mentions an entity more often ranks higher for its name: the
 /// three 2026-05-04 items on the Polish water attacks name APT29 twice, the
 /// Ivanti EPMM entry, ten times longer, once in passing. The three tie, and
