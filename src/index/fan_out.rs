@@ -52,8 +52,11 @@ where
     R: Send,
 {
     let running = Running::start();
-    match executor {
-        Executor::ThreadPool(pool) if running.alone && args.len() > 1 => shared(pool, args, &task),
+    match (executor, args) {
+        (_, []) => Ok(Vec::new()),
+        // One task alone: the caller runs it rather than wait for a thread to wake.
+        (Executor::ThreadPool(_), [only]) if running.alone => Ok(vec![task(only)?]),
+        (Executor::ThreadPool(pool), _) if running.alone => shared(pool, args, &task),
         _ => executor.map(&task, args.iter()),
     }
 }
@@ -159,6 +162,10 @@ mod tests {
         assert_eq!(
             map(&executor, &args[..0], |&n| Ok(n)).ok(),
             Some(Vec::new())
+        );
+        assert_eq!(
+            map(&executor, &args[..1], |&n| Ok(n + 1)).ok(),
+            Some(vec![1])
         );
     }
 
