@@ -5,9 +5,8 @@
 //! items cites about 4,000 URLs, and a list of its own per URL made thousands of
 //! allocations per segment and page; with the co-occurring entities' lists they
 //! were a fifth of the page. Here every value's newest keys share one buffer,
-//! `limit` slots per value, and each value remembers which of its kept keys is the
-//! worst, beside its count, so that once its slots are full an offer costs one
-//! comparison.
+//! `limit` slots per value, and each value holds its worst kept key beside its
+//! count, so that once its slots are full an offer costs one comparison.
 
 use std::cmp::Reverse;
 use std::ops::Range;
