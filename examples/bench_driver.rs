@@ -391,6 +391,7 @@ fn chosen_entities(
     let facets = FacetCounts::new(&searcher, &[facet::ENTITY])?;
     let counts = searcher.search(query::items_only(index.fields()).as_ref(), &facets)?;
     let mut keys: Vec<(u64, String)> = counts
+        .into_maps()
         .into_iter()
         .flatten()
         .map(|(key, count)| (count, key))

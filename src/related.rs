@@ -186,10 +186,10 @@ fn entity_counts(
 ) -> Result<(usize, BTreeMap<String, u64>), IndexError> {
     let facets =
         FacetCounts::new(searcher, &[facet::ENTITY]).map_err(|error| index.error(error))?;
-    let (total, mut counts) = searcher
+    let (total, counts) = searcher
         .search(query, &(Count, facets))
         .map_err(|error| index.error(error))?;
-    Ok((total, counts.pop().unwrap_or_default()))
+    Ok((total, counts.into_maps().pop().unwrap_or_default()))
 }
 
 /// Per-entity item counts over every item that counts for co-occurrence: the

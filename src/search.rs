@@ -3,7 +3,7 @@
 //! [`SearchResponse`] is the JSON of both `dossier search --json` and
 //! `GET /api/search`.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,7 @@ use tantivy::{DocAddress, Searcher, Term};
 
 use crate::corpus::section::SectionMap;
 use crate::index::analyzer::label_term;
-use crate::index::facet_counts::FacetCounts;
+use crate::index::facet_counts::{FacetCounts, FacetTotals};
 use crate::index::ranked::{Rank, Ranked};
 use crate::index::reader::item_at;
 use crate::index::schema::{day_number, facet, facet_of};
@@ -562,7 +562,7 @@ fn host_filter(value: &str) -> Option<String> {
 type Page = Vec<(f32, DocAddress)>;
 
 /// Per counted facet field, documents per leaf.
-type Counts = Vec<BTreeMap<String, u64>>;
+type Counts = FacetTotals;
 
 /// The facet fields counted for every search, in [`facet_lists`]' order.
 const COUNTED: [&str; 4] = [facet::SECTION, facet::HOST, facet::MONTH, facet::ENTITY];
@@ -594,25 +594,28 @@ fn collect(
     fan_out::search(searcher, query, &(page, Count, facets)).map_err(error)
 }
 
-fn facet_lists(counts: &[BTreeMap<String, u64>], registry: Option<&Registry>) -> Facets {
+fn facet_lists(counts: &FacetTotals, registry: Option<&Registry>) -> Facets {
+    // A broad query counts thousands of hosts: the top ones are chosen by
+    // reference, and only the values listed are copied.
     let list = |at: usize, top: Option<usize>| -> Vec<FacetCount> {
-        let mut values: Vec<FacetCount> = counts
-            .get(at)
+        let mut values: Vec<(&str, u64)> = counts.counted(at).collect();
+        if COUNTED[at] != facet::MONTH {
+            let order = |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+            if let Some(top) = top.filter(|&top| top > 0 && top < values.len()) {
+                values.select_nth_unstable_by(top - 1, order);
+            }
+            values.truncate(top.unwrap_or(usize::MAX));
+            values.sort_unstable_by(order);
+        }
+        values.truncate(top.unwrap_or(usize::MAX));
+        values
             .into_iter()
-            .flatten()
-            .map(|(leaf, &count)| FacetCount {
-                value: leaf.clone(),
+            .map(|(leaf, count)| FacetCount {
+                value: leaf.to_string(),
                 count,
                 label: None,
             })
-            .collect();
-        if COUNTED[at] != facet::MONTH {
-            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        }
-        if let Some(top) = top {
-            values.truncate(top);
-        }
-        values
+            .collect()
     };
     let mut entity = list(3, Some(FACET_TOP));
     if let Some(registry) = registry {

@@ -784,10 +784,10 @@ fn item_counts(index: &DossierIndex) -> Result<BTreeMap<String, u64>, IndexError
     let searcher = index.searcher();
     let facets =
         FacetCounts::new(&searcher, &[facet::ENTITY]).map_err(|error| index.error(error))?;
-    let mut counts = searcher
+    let counts = searcher
         .search(query::items_only(index.fields()).as_ref(), &facets)
         .map_err(|error| index.error(error))?;
-    Ok(counts.pop().unwrap_or_default())
+    Ok(counts.into_maps().pop().unwrap_or_default())
 }
 
 #[cfg(test)]

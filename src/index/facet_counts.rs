@@ -214,9 +214,46 @@ pub struct FacetCountsSegment {
     shared: Arc<[Vec<u32>]>,
 }
 
+/// Documents per leaf of each facet counted, read in place from the
+/// generation's list of values: a broad query counts thousands of hosts, and a
+/// search lists twenty of them, so none is copied until it is listed.
+pub struct FacetTotals {
+    values: Arc<FacetValues>,
+    /// By shared ordinal (see [`FacetValues`]).
+    totals: Vec<u64>,
+}
+
+impl FacetTotals {
+    /// The counted leaves of the `facet`-th facet asked for, in leaf order.
+    pub fn counted(&self, facet: usize) -> impl Iterator<Item = (&str, u64)> {
+        let leaves = self.values.leaves.get(facet).map_or(&[][..], Vec::as_slice);
+        let offset = self
+            .values
+            .offsets
+            .get(facet)
+            .map_or(0, |&offset| offset as usize);
+        leaves
+            .iter()
+            .zip(&self.totals[offset.min(self.totals.len())..])
+            .filter(|(_, &count)| count > 0)
+            .map(|(leaf, &count)| (leaf.as_str(), count))
+    }
+
+    /// Per facet, in the order asked for: documents per leaf, as owned maps.
+    pub fn into_maps(self) -> Vec<BTreeMap<String, u64>> {
+        (0..self.values.leaves.len())
+            .map(|facet| {
+                self.counted(facet)
+                    .map(|(leaf, count)| (leaf.to_string(), count))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
 impl Collector for FacetCounts {
     /// Per facet, in the order given: documents per leaf.
-    type Fruit = Vec<BTreeMap<String, u64>>;
+    type Fruit = FacetTotals;
     type Child = FacetCountsSegment;
 
     fn for_segment(
@@ -252,27 +289,16 @@ impl Collector for FacetCounts {
     }
 
     fn merge_fruits(&self, segments: Vec<Vec<(u32, u64)>>) -> tantivy::Result<Self::Fruit> {
-        let values = &self.values;
-        let mut totals = vec![0u64; values.leaves.iter().map(Vec::len).sum()];
+        let mut totals = vec![0u64; self.values.leaves.iter().map(Vec::len).sum()];
         for (shared, count) in segments.into_iter().flatten() {
             if let Some(total) = totals.get_mut(shared as usize) {
                 *total += count;
             }
         }
-        Ok(values
-            .leaves
-            .iter()
-            .zip(&values.offsets)
-            .map(|(leaves, &offset)| {
-                let counts = &totals[offset as usize..offset as usize + leaves.len()];
-                counts
-                    .iter()
-                    .zip(leaves)
-                    .filter(|(&count, _)| count > 0)
-                    .map(|(&count, leaf)| (leaf.clone(), count))
-                    .collect()
-            })
-            .collect())
+        Ok(FacetTotals {
+            values: Arc::clone(&self.values),
+            totals,
+        })
     }
 }
 
@@ -348,7 +374,7 @@ mod tests {
             ("c".to_string(), 1),
         ]
         .into();
-        assert_eq!(counts, vec![expected]);
+        assert_eq!(counts.into_maps(), vec![expected]);
     }
 
     /// Hosts and entities counted together come from the `linked` column: one
@@ -404,6 +430,7 @@ mod tests {
         let facets = FacetCounts::new(&searcher, &counted).unwrap();
         let (total, counts) = searcher.search(&AllQuery, &(Count, facets)).unwrap();
         assert_eq!(total, 4);
+        let counts = counts.into_maps();
         let named = |pairs: &[(&str, u64)]| -> BTreeMap<String, u64> {
             pairs
                 .iter()
@@ -423,7 +450,7 @@ mod tests {
         let facets = FacetCounts::new(&searcher, &[facet::ENTITY]).unwrap();
         let counts = searcher.search(&AllQuery, &facets).unwrap();
         assert_eq!(
-            counts,
+            counts.into_maps(),
             vec![named(&[("actor:akira", 2), ("actor:qilin", 1)])]
         );
     }
