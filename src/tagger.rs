@@ -246,12 +246,29 @@ fn is_code_name(label: &str) -> bool {
 /// Whether `text` writes a hyphen or a space wherever `spelling` does: the scan
 /// reads both alike, a spelling in any case must keep its own.
 fn same_separators(spelling: &str, text: &str) -> bool {
-    let mut written = text.chars();
+    let mut written = text.chars().map(as_hyphen);
     spelling.chars().all(|expected| match written.next() {
         Some(found) if matches!(expected, '-' | ' ') => found == expected,
         Some(_) => true,
         None => false,
     })
+}
+
+/// A non-breaking hyphen (U+2011, which word processors put in names so that
+/// they do not break across lines) is the hyphen it looks like, as search reads
+/// it too.
+const NON_BREAKING_HYPHEN: char = '\u{2011}';
+
+fn as_hyphen(ch: char) -> char {
+    match ch {
+        NON_BREAKING_HYPHEN => '-',
+        other => other,
+    }
+}
+
+/// Whether `text` is `label` as written, a non-breaking hyphen for a hyphen.
+fn same_spelling(label: &str, text: &str) -> bool {
+    label.chars().eq(text.chars().map(as_hyphen))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -343,7 +360,7 @@ impl Tagger {
                 let case = target
                     .exact
                     .as_deref()
-                    .is_none_or(|exact| exact == original);
+                    .is_none_or(|exact| same_spelling(exact, original));
                 let separators = target
                     .separators
                     .as_deref()
@@ -422,9 +439,10 @@ fn starts_sentence(text: &str, offset: usize) -> bool {
     before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n', '\u{2014}', '|'])
 }
 
-/// Text folded to lower case for the automaton, with a map from folded byte
-/// offsets to original ones. The automaton matches ASCII letters in either case, so
-/// only non-ASCII characters are folded here: most texts are used as they are.
+/// Text folded to lower case for the automaton, non-breaking hyphens as hyphens,
+/// with a map from folded byte offsets to original ones. The automaton matches
+/// ASCII letters in either case, so only non-ASCII characters are folded here:
+/// most texts are used as they are.
 struct Folded<'t> {
     text: Cow<'t, str>,
     /// `None` when folding kept every byte in place.
@@ -447,6 +465,7 @@ impl<'t> Folded<'t> {
             };
             let mut lower = ch.to_lowercase();
             match (lower.len(), lower.next()) {
+                _ if ch == NON_BREAKING_HYPHEN => return Folded::mapped(text),
                 (1, Some(same)) if same == ch => {}
                 (1, Some(other)) if other.len_utf8() == ch.len_utf8() => {
                     let mut buffer = [0; 4];
@@ -469,6 +488,11 @@ impl<'t> Folded<'t> {
         let mut folded = String::with_capacity(text.len());
         let mut map = Vec::with_capacity(text.len() + 1);
         for (offset, ch) in text.char_indices() {
+            if ch == NON_BREAKING_HYPHEN {
+                folded.push('-');
+                map.push(offset);
+                continue;
+            }
             for lower in ch.to_lowercase() {
                 folded.push(lower);
                 map.extend(std::iter::repeat_n(offset, lower.len_utf8()));

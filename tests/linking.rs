@@ -190,3 +190,47 @@ fn tagging_a_whole_brief_agrees_with_ingest() {
         assert_eq!(spelled, mention.label);
     }
 }
+
+/// A name written with non-breaking hyphens (U+2011, as word processors keep a
+/// name on one line) links as it does with hyphens: every item of the corpus,
+/// its hyphens replaced, gets the same mentions of the same entities, CVE ids
+/// aside (an id is matched as written).
+#[test]
+fn non_breaking_hyphens_link_as_hyphens() {
+    let keys = |text: &str| -> Vec<String> {
+        let mut keys: Vec<String> = common::tagger()
+            .tag(text)
+            .into_iter()
+            .map(|mention| mention.key)
+            .filter(|key| !key.starts_with("CVE-"))
+            .collect();
+        keys.sort();
+        keys
+    };
+    let mut hyphenated = 0;
+    for item in &common::parsed().items {
+        let text = item.text();
+        let keys_as_written = keys(&text);
+        let replaced = text.replace('-', "\u{2011}");
+        assert_eq!(keys(&replaced), keys_as_written, "{}", item.id);
+        if text.contains('-') && !keys_as_written.is_empty() {
+            hyphenated += 1;
+        }
+    }
+    assert!(
+        hyphenated > 100,
+        "{hyphenated} items hold a hyphen and a mention"
+    );
+    let label = common::tagger()
+        .tag("World\u{2011}Leaks listed it")
+        .into_iter()
+        .map(|mention| (mention.key, mention.label))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        label,
+        [(
+            "actor:worldleaks".to_string(),
+            "World\u{2011}Leaks".to_string()
+        )]
+    );
+}

@@ -234,6 +234,15 @@ fn names_spelled_with_other_separators() {
                 text: "mini-shai hulud",
                 expected: &[],
             },
+            Row {
+                name: "a non-breaking hyphen is a hyphen",
+                text: "ÉTÉ: Storm\u{2011}2949, TAG\u{2011}179 and Mini Shai\u{2011}Hulud; Storm\u{2011}2948",
+                expected: &[
+                    ("actor:storm-2949", "Storm\u{2011}2949"),
+                    ("actor:bitter", "TAG\u{2011}179"),
+                    ("malware:shai-hulud", "Mini Shai\u{2011}Hulud"),
+                ],
+            },
         ],
         &[
             ("actor:storm-2949", "Storm-2949", &[]),
