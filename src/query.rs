@@ -17,7 +17,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use crate::index::analyzer::{analyze, label_term};
+use crate::index::analyzer::{analyze, label_term, JOINERS};
 use crate::index::schema::{doc_type, facet, facet_of, Fields};
 
 /// Longest query accepted, in characters.
@@ -30,9 +30,6 @@ const BODY_BOOST: f32 = 1.0;
 const LABELS_BOOST: f32 = 0.8;
 const KEYWORDS_BOOST: f32 = 0.5;
 const ENTITY_BOOST: f32 = 2.0;
-
-/// What joins the words of an identifier (as the analyzer's joiners).
-const JOINERS: [char; 2] = ['-', '\u{2011}'];
 
 /// Longest run of query words looked up as one label: entity names run to a
 /// dozen words ("Federal Office for Information Security" is five).
@@ -261,6 +258,9 @@ fn lex(text: &str) -> Result<Vec<Lexeme>, QueryError> {
 /// the name's items as they are (see [`ParsedQuery::to_query`]).
 fn bind_names(lexemes: Vec<Lexeme>, names: &dyn Names) -> Vec<Lexeme> {
     let operator = |lexeme: &Lexeme, name: &str| !lexeme.quoted && lexeme.text == name;
+    if !lexemes.iter().any(|lexeme| operator(lexeme, "OR")) {
+        return lexemes;
+    }
     let is_or = |at: Option<usize>| {
         at.and_then(|at| lexemes.get(at))
             .is_some_and(|lexeme| operator(lexeme, "OR"))
@@ -272,28 +272,17 @@ fn bind_names(lexemes: Vec<Lexeme>, names: &dyn Names) -> Vec<Lexeme> {
     let mut at = 0;
     while at < lexemes.len() {
         let after_not = at > 0 && operator(&lexemes[at - 1], "NOT");
-        let mut label = String::new();
-        let mut name_end = None;
-        let run = &lexemes[at..lexemes.len().min(at + MAX_LABEL_WORDS)];
-        for (end, lexeme) in (at..).zip(run) {
-            if after_not || !plain(lexeme) {
-                break;
-            }
-            if !label.is_empty() {
-                label.push(' ');
-            }
-            label.push_str(&label_term(&lexeme.text));
-            let beside_or = is_or(at.checked_sub(1)) || is_or(Some(end + 1));
-            if end > at && beside_or && names.is_label(&label) {
-                name_end = Some(end);
-            }
-        }
-        let Some(end) = name_end else {
+        let words = lexemes[at..]
+            .iter()
+            .map(|lexeme| (!after_not && plain(lexeme)).then_some(lexeme.text.as_str()));
+        let beside_or =
+            |taken: usize| taken > 1 && (is_or(at.checked_sub(1)) || is_or(Some(at + taken)));
+        let Some((taken, _)) = names_from(words, names, beside_or).pop() else {
             bound.push(lexemes[at].clone());
             at += 1;
             continue;
         };
-        let words: Vec<&str> = lexemes[at..=end]
+        let words: Vec<&str> = lexemes[at..at + taken]
             .iter()
             .map(|lexeme| lexeme.text.as_str())
             .collect();
@@ -303,9 +292,31 @@ fn bind_names(lexemes: Vec<Lexeme>, names: &dyn Names) -> Vec<Lexeme> {
             quoted: true,
             negated: false,
         });
-        at = end + 1;
+        at += taken;
     }
     bound
+}
+
+/// The labels that runs of `words` spell from the first word on, each with how
+/// many words it takes, shortest first: a word that is not plain (`None`) ends
+/// the runs, and a run is looked up only when its length is `asked` for.
+fn names_from<'a>(
+    words: impl Iterator<Item = Option<&'a str>>,
+    names: &dyn Names,
+    asked: impl Fn(usize) -> bool,
+) -> Vec<(usize, String)> {
+    let mut label = String::new();
+    let mut found = Vec::new();
+    for (taken, word) in (1..).zip(words.take(MAX_LABEL_WORDS).map_while(|word| word)) {
+        if !label.is_empty() {
+            label.push(' ');
+        }
+        label.push_str(&label_term(word));
+        if asked(taken) && names.is_label(&label) {
+            found.push((taken, label.clone()));
+        }
+    }
+    found
 }
 
 /// `APT29's` -> `APT29`: the possessive is no part of the name, and as one
@@ -448,21 +459,15 @@ impl ParsedQuery {
     fn label_runs(&self, names: &dyn Names) -> Vec<LabelRun> {
         let mut runs = Vec::new();
         for start in 0..self.clauses.len() {
-            let mut label = String::new();
-            for end in start..self.clauses.len().min(start + MAX_LABEL_WORDS) {
-                let Clause::Word(word) = &self.clauses[end] else {
-                    break;
-                };
-                if !label.is_empty() {
-                    label.push(' ');
-                }
-                label.push_str(&label_term(word));
-                if names.is_label(&label) {
-                    runs.push(LabelRun {
-                        clauses: start..end + 1,
-                        label: label.clone(),
-                    });
-                }
+            let words = self.clauses[start..].iter().map(|clause| match clause {
+                Clause::Word(word) => Some(word.as_str()),
+                _ => None,
+            });
+            for (taken, label) in names_from(words, names, |_| true) {
+                runs.push(LabelRun {
+                    clauses: start..start + taken,
+                    label,
+                });
             }
         }
         runs

@@ -13,18 +13,17 @@ use tantivy::schema::Field;
 use tantivy::{DocAddress, Searcher, Term};
 
 use crate::corpus::section::SectionMap;
-use crate::index::analyzer::label_term;
 use crate::index::facet_counts::{FacetCounts, FacetTotals};
 use crate::index::ranked::{Rank, Ranked};
 use crate::index::reader::item_at;
 use crate::index::schema::{day_number, facet, facet_of};
+use crate::index::writer;
 use crate::index::{fan_out, per_segment};
 use crate::index::{DossierIndex, IndexError};
 use crate::item::Item;
 use crate::query::{self, Highlights, QueryError};
 use crate::registry::Registry;
 use crate::snippet::Snippets;
-use crate::tagger;
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 1000;
@@ -410,9 +409,7 @@ fn registered_labels(registry: &Registry) -> Arc<HashSet<String>> {
         registry
             .all()
             .iter()
-            .flat_map(tagger::entity_spellings)
-            .map(|spelling| label_term(&spelling))
-            .filter(|label| !label.is_empty())
+            .flat_map(writer::label_terms)
             .collect(),
     );
     *kept = Some((registry.version(), Arc::clone(&labels)));
@@ -561,9 +558,6 @@ fn host_filter(value: &str) -> Option<String> {
 
 type Page = Vec<(f32, DocAddress)>;
 
-/// Per counted facet field, documents per leaf.
-type Counts = FacetTotals;
-
 /// The facet fields counted for every search, in [`facet_lists`]' order.
 const COUNTED: [&str; 4] = [facet::SECTION, facet::HOST, facet::MONTH, facet::ENTITY];
 
@@ -580,7 +574,7 @@ fn collect(
     query: &dyn Query,
     request: &SearchRequest,
     sort: Sort,
-) -> Result<(Page, usize, Counts), SearchError> {
+) -> Result<(Page, usize, FacetTotals), SearchError> {
     let error = |error| SearchError::Index(index.error(error));
     let facets = FacetCounts::new(searcher, &COUNTED).map_err(error)?;
     // Ties by id, as entity pages list them: a page of results must not depend
@@ -603,11 +597,10 @@ fn facet_lists(counts: &FacetTotals, registry: Option<&Registry>) -> Facets {
             let order = |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
             if let Some(top) = top.filter(|&top| top > 0 && top < values.len()) {
                 values.select_nth_unstable_by(top - 1, order);
+                values.truncate(top);
             }
-            values.truncate(top.unwrap_or(usize::MAX));
             values.sort_unstable_by(order);
         }
-        values.truncate(top.unwrap_or(usize::MAX));
         values
             .into_iter()
             .map(|(leaf, count)| FacetCount {

@@ -14,6 +14,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::index::analyzer::NON_BREAKING_HYPHEN;
 use crate::index::words::segments;
 use crate::item::{Item, Mention};
 use crate::registry::{Entity, Registry};
@@ -254,11 +255,7 @@ fn same_separators(spelling: &str, text: &str) -> bool {
     })
 }
 
-/// A non-breaking hyphen (U+2011, which word processors put in names so that
-/// they do not break across lines) is the hyphen it looks like, as search reads
-/// it too.
-const NON_BREAKING_HYPHEN: char = '\u{2011}';
-
+/// A non-breaking hyphen is the hyphen it looks like, as search reads it too.
 fn as_hyphen(ch: char) -> char {
     match ch {
         NON_BREAKING_HYPHEN => '-',

@@ -208,6 +208,8 @@ fn non_breaking_hyphens_link_as_hyphens() {
         keys
     };
     let mut hyphenated = 0;
+    // Texts where a name is written with a hyphen: what the replacement tests.
+    let mut names_hyphenated = 0;
     for item in &common::parsed().items {
         let text = item.text();
         let keys_as_written = keys(&text);
@@ -216,11 +218,19 @@ fn non_breaking_hyphens_link_as_hyphens() {
         if text.contains('-') && !keys_as_written.is_empty() {
             hyphenated += 1;
         }
+        let named_with_hyphen = common::tagger()
+            .tag(&text)
+            .iter()
+            .any(|mention| mention.label.contains('-') && !mention.key.starts_with("CVE-"));
+        if named_with_hyphen {
+            names_hyphenated += 1;
+        }
     }
     assert!(
         hyphenated > 100,
         "{hyphenated} items hold a hyphen and a mention"
     );
+    assert_eq!(names_hyphenated, 29);
     let label = common::tagger()
         .tag("World\u{2011}Leaks listed it")
         .into_iter()

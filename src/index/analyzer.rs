@@ -28,9 +28,13 @@ pub const ANALYZER: &str = "dossier";
 /// runs matches nothing rather than everything (see `query`).
 pub const MAX_TOKEN_BYTES: usize = 256;
 
-/// Segments that join the words of one identifier (`CVE-2026-1`, `PAN-OS`): a
-/// hyphen or a non-breaking hyphen, alone.
-const JOINERS: &[&str] = &["-", "\u{2011}"];
+/// A non-breaking hyphen (U+2011, which word processors put in a name to keep it
+/// on one line): a hyphen wherever dossier reads text (the tagger too).
+pub const NON_BREAKING_HYPHEN: char = '\u{2011}';
+
+/// What joins the words of one identifier (`CVE-2026-1`, `PAN-OS`) when it stands
+/// alone between them.
+pub const JOINERS: [char; 2] = ['-', NON_BREAKING_HYPHEN];
 
 /// Characters that UAX #29 keeps inside a word but that also separate its parts
 /// (`2.4.66`, `actor:apt42`, `algif_aead`, `France's`).
@@ -160,13 +164,19 @@ fn spans(text: &str, spans: &mut Vec<Span>, scratch: &mut Scratch) {
             after_word = true;
             after_joiner = false;
         } else {
-            after_joiner = after_word && JOINERS.contains(&segment);
+            after_joiner = after_word && is_joiner(segment);
             after_word = false;
         }
     });
     if !scratch.words.is_empty() {
         emit_run(text, position, spans, scratch);
     }
+}
+
+/// Whether a segment is one of the [`JOINERS`], alone.
+fn is_joiner(segment: &str) -> bool {
+    let mut chars = segment.chars();
+    chars.next().is_some_and(|c| JOINERS.contains(&c)) && chars.next().is_none()
 }
 
 /// Whether a segment holds a letter or a digit: a word, not punctuation or space.

@@ -23,7 +23,7 @@ use super::schema::{day_number, doc_type, facet, facet_of, linked_value, Fields,
 use super::{DossierIndex, IndexError};
 use crate::corpus::{self, CorpusError, CorpusFile, Origin, SourceFile};
 use crate::item::{Item, Level};
-use crate::registry::{Registry, RegistryError};
+use crate::registry::{Entity, Registry, RegistryError};
 use crate::tagger::{self, entity_type, Tagger};
 
 /// An ingest that failed; nothing of it was committed.
@@ -774,14 +774,22 @@ fn entity_labels(item: &Item, registry: &Registry) -> Vec<(String, usize)> {
             .filter(|mention| mention.key == entity.key)
             .count();
         let mentions = mentioned.clamp(1, LABEL_MENTIONS_COUNTED);
-        for spelling in tagger::entity_spellings(entity) {
-            let label = label_term(&spelling);
-            if !label.is_empty() && labels.iter().all(|(known, _)| *known != label) {
+        for label in label_terms(entity) {
+            if labels.iter().all(|(known, _)| *known != label) {
                 labels.push((label, mentions));
             }
         }
     }
     labels
+}
+
+/// The label term of each spelling of an entity's name and aliases that the
+/// tagger matches (see `label_term`): what the labels field holds for it.
+pub fn label_terms(entity: &Entity) -> impl Iterator<Item = String> {
+    tagger::entity_spellings(entity)
+        .into_iter()
+        .map(|spelling| label_term(&spelling))
+        .filter(|label| !label.is_empty())
 }
 
 /// Mentions of an entity that count toward its labels' frequency in an item:
