@@ -59,9 +59,10 @@ pub struct Entity {
     #[serde(rename = "type")]
     pub kind: String,
     /// Display name; also a label the tagger matches.
+    #[serde(deserialize_with = "label")]
     pub name: String,
     /// Other labels the tagger matches.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "labels")]
     pub aliases: Vec<String>,
     /// Nexus (`iran-nexus`, …).
     #[serde(default)]
@@ -140,6 +141,8 @@ impl Registry {
 
     /// Parses and validates registry text; `path` names it in errors.
     pub fn parse(path: &str, text: &str) -> Result<Registry, RegistryError> {
+        // A byte-order mark is an editor's habit; YAML would read a document before it.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let file: RegistryFile =
             serde_yaml_ng::from_str(text).map_err(|error| RegistryError::Syntax {
                 path: path.to_string(),
@@ -403,6 +406,9 @@ fn problem(entity: &Entity, registry: &Registry) -> Option<String> {
     if entity.name.trim().is_empty() {
         return Some("the name is empty; every entity needs one (it is also a label)".into());
     }
+    if let Some(problem) = entity.labels().find_map(label_problem) {
+        return Some(problem);
+    }
     let format = time::macros::format_description!("[year]-[month]-[day]");
     match &entity.first_seen {
         Some(date) if time::Date::parse(date, &format).is_err() => {
@@ -412,11 +418,74 @@ fn problem(entity: &Entity, registry: &Registry) -> Option<String> {
     }
 }
 
+/// Longest name or alias, in characters. The longest of the real registry has 96;
+/// a label of thousands took the tagger's automaton seconds to minutes to build,
+/// at every start of the server and every reload.
+pub const MAX_LABEL_CHARS: usize = 200;
+
+/// What makes a name or alias no label: too long, or nothing to match (an empty
+/// alias, or one of punctuation alone).
+fn label_problem(label: &str) -> Option<String> {
+    let length = label.chars().count();
+    if length > MAX_LABEL_CHARS {
+        let start: String = label.chars().take(40).collect();
+        return Some(format!(
+            "the label `{start}…` is {length} characters long; a name or alias is at most {MAX_LABEL_CHARS}"
+        ));
+    }
+    if !label.chars().any(char::is_alphanumeric) {
+        return Some(format!(
+            "the label `{label}` has no letter or digit, so it names nothing; remove it"
+        ));
+    }
+    None
+}
+
 /// The line of the first line starting with `field`, 1-based; 1 when none does.
 fn line_of_field(text: &str, field: &str) -> usize {
     text.lines()
         .position(|line| line.starts_with(field))
         .map_or(1, |at| at + 1)
+}
+
+/// A name or alias: YAML text, quoted or not, but not a number, a boolean or a
+/// null, which YAML reads as something else (`aliases: [12345, true, null]` made
+/// labels of "12345", "true" and "null", and `name: 42` linked every "42").
+fn label<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    text_of(serde_yaml_ng::Value::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+}
+
+fn labels<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    let values: Option<Vec<serde_yaml_ng::Value>> = Option::deserialize(deserializer)?;
+    values
+        .unwrap_or_default()
+        .into_iter()
+        .map(text_of)
+        .collect::<Result<_, _>>()
+        .map_err(serde::de::Error::custom)
+}
+
+fn text_of(value: serde_yaml_ng::Value) -> Result<String, String> {
+    match value {
+        serde_yaml_ng::Value::String(text) => Ok(text),
+        other => Err(format!(
+            "a name or alias must be text, not {}; quote it (\"{}\")",
+            yaml_kind(&other),
+            serde_yaml_ng::to_string(&other).unwrap_or_default().trim()
+        )),
+    }
+}
+
+fn yaml_kind(value: &serde_yaml_ng::Value) -> &'static str {
+    match value {
+        serde_yaml_ng::Value::Null => "null",
+        serde_yaml_ng::Value::Bool(_) => "a boolean",
+        serde_yaml_ng::Value::Number(_) => "a number",
+        serde_yaml_ng::Value::String(_) => "text",
+        serde_yaml_ng::Value::Sequence(_) => "a list",
+        serde_yaml_ng::Value::Mapping(_) => "a mapping",
+        serde_yaml_ng::Value::Tagged(_) => "a tagged value",
+    }
 }
 
 /// `first_seen` is written as a bare YAML date or a string; keep the text.
@@ -471,6 +540,68 @@ mod tests {
             error,
             "r.yaml:3: entity `actor:a`: the key is defined twice; keep one definition"
         );
+    }
+
+    #[test]
+    fn labels_are_text_of_a_name_s_length_with_a_letter_or_digit() {
+        let with_aliases =
+            |aliases: &str| GOOD.replace("aliases: [\"Al One\"]", &format!("aliases: {aliases}"));
+        for (aliases, expected) in [
+            (
+                "[12345]",
+                "a name or alias must be text, not a number; quote it (\"12345\")",
+            ),
+            (
+                "[\"x\", true]",
+                "a name or alias must be text, not a boolean; quote it (\"true\")",
+            ),
+            ("[null]", "a name or alias must be text, not null"),
+        ] {
+            let error = Registry::parse("r.yaml", &with_aliases(aliases)).unwrap_err();
+            assert!(
+                error.to_string().starts_with("r.yaml:3: ") && error.to_string().contains(expected),
+                "{aliases}: {error}"
+            );
+        }
+        let numbered = GOOD.replace("name: \"Alpha\"", "name: 42");
+        let error = Registry::parse("r.yaml", &numbered)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("not a number; quote it (\"42\")"), "{error}");
+        assert!(
+            Registry::parse("r.yaml", &GOOD.replace("name: \"Alpha\"", "name: \"42\"")).is_ok()
+        );
+
+        let long = format!("[\"{}\"]", "X".repeat(MAX_LABEL_CHARS + 1));
+        let error = Registry::parse("r.yaml", &with_aliases(&long))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("r.yaml:3: entity `actor:a`: the label `XXXX"),
+            "{error}"
+        );
+        assert!(
+            error.ends_with("is 201 characters long; a name or alias is at most 200"),
+            "{error}"
+        );
+        let longest = format!("[\"{}\"]", "X".repeat(MAX_LABEL_CHARS));
+        assert!(Registry::parse("r.yaml", &with_aliases(&longest)).is_ok());
+
+        for empty in ["[\"\"]", "[\"  \"]", "[\"-\"]"] {
+            let error = Registry::parse("r.yaml", &with_aliases(empty))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains("has no letter or digit, so it names nothing"),
+                "{empty}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_read_past() {
+        let registry = Registry::parse("r.yaml", &format!("\u{feff}{GOOD}")).unwrap();
+        assert_eq!(registry.len(), 2);
     }
 
     #[test]

@@ -382,6 +382,77 @@ async fn actor_page_secret_blizzard() {
     );
 }
 
+// A roll-up's row cites its sources for what that row names. 2026-05-07's
+// "### Trending Vulnerabilities" table gives CVE-2026-0300 a row citing Palo Alto's
+// advisory and CERT-EU's, and five other CVEs rows citing their NVD pages and two
+// CERT-FR notices; the CVE-2024-57728 row names CVE-2024-57726 ("chained with").
+// 2026-05-20's action items name Storm-2949 in one bullet, which cites Microsoft's
+// report, among a dozen bullets citing other stories' sources.
+#[tokio::test]
+async fn a_rollup_row_cites_its_sources_for_what_it_names() {
+    let cited = |page: &Value| -> Vec<(String, Vec<String>)> {
+        page["sources"]["list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|source| {
+                let items = source["items"].as_array().unwrap();
+                let items = items.iter().map(|item| item.as_str().unwrap().to_string());
+                (source["url"].as_str().unwrap().to_string(), items.collect())
+            })
+            .collect()
+    };
+    let table = "2026-05-07/trending-vulnerabilities".to_string();
+
+    let pan_os = cited(&json_ok("/api/entities/CVE-2026-0300").await);
+    let urls: Vec<&str> = pan_os.iter().map(|(url, _)| url.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://security.paloaltonetworks.com/CVE-2026-0300",
+            "https://cert.europa.eu/publications/security-advisories/2026-006/",
+            "https://unit42.paloaltonetworks.com/captive-portal-zero-day/",
+            "https://www.cert.ssi.gouv.fr/avis/CERTFR-2026-AVI-0537/",
+        ]
+    );
+    let from_table: Vec<&str> = pan_os
+        .iter()
+        .filter(|(_, items)| items.contains(&table))
+        .map(|(url, _)| url.as_str())
+        .collect();
+    assert_eq!(from_table, [urls[0], urls[1]]);
+
+    let simplehelp = cited(&json_ok("/api/entities/CVE-2024-57726").await);
+    let from_table: Vec<&str> = simplehelp
+        .iter()
+        .filter(|(_, items)| items.contains(&table))
+        .map(|(url, _)| url.as_str())
+        .collect();
+    assert_eq!(
+        from_table,
+        [
+            "https://nvd.nist.gov/vuln/detail/CVE-2024-57726",
+            "https://nvd.nist.gov/vuln/detail/CVE-2024-57728",
+        ]
+    );
+    assert_eq!(simplehelp.len(), 4);
+
+    let storm = cited(&json_ok("/api/entities/actor:storm-2949").await);
+    let urls: Vec<&str> = storm.iter().map(|(url, _)| url.as_str()).collect();
+    assert_eq!(urls.len(), 2, "{urls:?}");
+    assert!(
+        urls[0].starts_with("https://www.microsoft.com/en-us/security/blog/2026/05/18/storm-2949")
+    );
+    assert_eq!(
+        storm[0].1,
+        [
+            "2026-05-20/action-items",
+            "2026-05-20/storm-2949-sspr-to-key-vault-azure-kill-chain"
+        ]
+    );
+    assert!(urls[1].starts_with("https://www.bleepingcomputer.com/news/security/microsoft-self-service-password-reset-abuse"));
+}
+
 // Roll-ups. 2026-05-06's "### 1b. Trending Vulnerabilities" table names Copy Fail
 // (CVE-2026-31431) in one row and, in its row notes, the MOVEit CVEs and Cl0p's
 // 2023 campaign. 2026-05-20's "#### CVE Summary Table" followed the vm2 story and
@@ -1395,6 +1466,20 @@ async fn registry_reload_retags(partial: &Partial) {
         "defines no entity: tagging with it would unlink items from the entities they link"
     ));
     assert_eq!(entity(state, key).await["coverage"]["items"], 2);
+
+    // A reload whose client leaves before the answer still ends as a whole: the
+    // registry that re-tagged the items is the one the server then serves. An
+    // ingest waits for the write before it, and its file is already indexed.
+    std::fs::write(&registry_path, &original).unwrap();
+    let request = reload(state, "/api/registry/reload", &auth);
+    let left = tokio::time::timeout(std::time::Duration::from_millis(1), request).await;
+    assert!(left.is_err(), "the re-tag outlasts the client");
+    let brief = std::fs::read_to_string(corpus_dir().join(NEW_BRIEF)).unwrap();
+    let waited = ingest(state, Some(TOKEN), NEW_BRIEF, brief).await;
+    assert_eq!(waited.status, StatusCode::OK, "{}", waited.body);
+    let page = entity(state, key).await;
+    assert_eq!(page["aliases"], json!([]));
+    assert_eq!(page["coverage"]["items"], 1);
 }
 
 /// A page lists the first hundred co-occurring entities and counts them all: an

@@ -138,6 +138,9 @@ pub struct Rendered {
     pub text: String,
     /// Absolute `http(s)` links with their label, in order of appearance.
     pub sources: Vec<Source>,
+    /// Where each of those links stands: the offset in `text` of its label, and
+    /// its place in `sources` (a URL cited twice is one source at two places).
+    pub cited_at: Vec<(usize, usize)>,
 }
 
 /// Renders markdown to plain text and collects its absolute links.
@@ -225,25 +228,27 @@ fn walk(
     out: &mut Rendered,
     mut piece: impl FnMut(usize, &str, Range<usize>),
 ) -> usize {
-    let mut link: Option<(String, String)> = None;
+    let mut link: Option<(usize, String, String)> = None;
 
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         match event {
             Event::Text(text) | Event::Code(text) => {
                 piece(out.text.len(), &text, range);
                 out.text.push_str(&text);
-                if let Some((_, label)) = link.as_mut() {
+                if let Some((_, _, label)) = link.as_mut() {
                     label.push_str(&text);
                 }
             }
             Event::SoftBreak => out.text.push(' '),
             Event::HardBreak => out.text.push('\n'),
             Event::Start(Tag::Link { dest_url, .. }) => {
-                link = Some((dest_url.to_string(), String::new()))
+                link = Some((out.text.len(), dest_url.to_string(), String::new()))
             }
             Event::End(TagEnd::Link) => {
-                if let Some((url, label)) = link.take() {
-                    push_source(&mut out.sources, url, label);
+                if let Some((at, url, label)) = link.take() {
+                    if let Some(source) = push_source(&mut out.sources, url, label) {
+                        out.cited_at.push((at, source));
+                    }
                 }
             }
             Event::Start(Tag::Item) => start_line(&mut out.text, "\n"),
@@ -261,6 +266,9 @@ fn walk(
     out.text.truncate(kept);
     let trimmed = out.text.len() - out.text.trim_start().len();
     out.text.drain(..trimmed);
+    for (at, _) in &mut out.cited_at {
+        *at = at.saturating_sub(trimmed).min(kept - trimmed);
+    }
     trimmed
 }
 
@@ -281,17 +289,21 @@ fn start_line(text: &mut String, separator: &str) {
 const REFERENCE_HOSTS: &[&str] = &["attack.mitre.org"];
 
 /// Adds a link as a source unless it is relative, a reference ([`REFERENCE_HOSTS`])
-/// or already cited.
-pub fn push_source(sources: &mut Vec<Source>, url: String, label: String) {
-    let Some(host) = host_of(&url) else { return };
-    if REFERENCE_HOSTS.contains(&host.as_str()) || sources.iter().any(|source| source.url == url) {
-        return;
+/// or already cited; returns its place in `sources`, if it is one.
+pub fn push_source(sources: &mut Vec<Source>, url: String, label: String) -> Option<usize> {
+    let host = host_of(&url)?;
+    if REFERENCE_HOSTS.contains(&host.as_str()) {
+        return None;
+    }
+    if let Some(known) = sources.iter().position(|source| source.url == url) {
+        return Some(known);
     }
     sources.push(Source {
         url,
         label: label.trim().to_string(),
         host,
     });
+    Some(sources.len() - 1)
 }
 
 /// The host of an absolute `http(s)` URL, lower-cased, without a leading `www.`.
@@ -366,6 +378,33 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_link_is_placed_in_the_text_and_a_repeated_url_is_one_source() {
+        let rendered = render(
+            "\n| CVE | Source |\n|---|---|\n| CVE-1 | [A](https://a.example/1) |\n\
+             | CVE-2 | [B](https://b.example/2) / [A again](https://a.example/1) |\n",
+        );
+        let lines: Vec<&str> = rendered.text.lines().collect();
+        assert_eq!(lines[1], " | CVE-1 | A");
+        assert_eq!(rendered.sources.len(), 2);
+        let placed: Vec<(&str, &str)> = rendered
+            .cited_at
+            .iter()
+            .map(|&(at, source)| {
+                let line = rendered.text[at..].lines().next().unwrap_or_default();
+                (line, rendered.sources[source].url.as_str())
+            })
+            .collect();
+        assert_eq!(
+            placed,
+            [
+                ("A", "https://a.example/1"),
+                ("B / A again", "https://b.example/2"),
+                ("A again", "https://a.example/1"),
+            ]
+        );
+    }
 
     #[test]
     fn hosts_are_lower_case_without_www() {

@@ -28,7 +28,7 @@ use crate::index::newest::{
 };
 use crate::index::ordinals::OrdinalCounts;
 use crate::index::per_segment::{self, PerSegment};
-use crate::index::schema::{doc_type, facet, CITE_SEPARATOR};
+use crate::index::schema::{doc_type, facet, CITE_SEPARATOR, ROW_SEPARATOR};
 use crate::index::value_lists::{self, ValueLists};
 use crate::index::{fan_out, generation};
 use crate::item::ItemKind;
@@ -129,6 +129,8 @@ impl Facts {
 /// citing items of the `sources` most cited URLs, and the newest `evidence` shared
 /// items per co-occurring entity.
 pub struct FactsCollector {
+    /// The entity's canonical key.
+    pub entity: String,
     /// Newest items kept.
     pub window: usize,
     /// URLs given their newest citing items and label.
@@ -146,6 +148,8 @@ struct Columns {
     weekly: Option<u32>,
     /// The segment's roll-up items, ascending: a few per thousand items.
     rollups: Vec<DocId>,
+    /// What those roll-ups cite for the entity.
+    row_cites: RowCites,
     brief: Option<Arc<ValueLists>>,
     cites: Option<Arc<ValueLists>>,
     section: Option<Arc<ValueLists>>,
@@ -371,6 +375,7 @@ impl Collector for FactsCollector {
                 kind: decoded("kind", &kind),
                 weekly: weekly.and_then(|ord| u32::try_from(ord).ok()),
                 rollups: rollups(reader)?,
+                row_cites: RowCites::of(reader, &self.entity, cites.as_ref())?,
                 entity_terms: terms(&entity),
                 cite_terms: terms(&cites),
                 brief_names: names("brief", &brief, Term::Whole)?,
@@ -400,14 +405,13 @@ impl Collector for FactsCollector {
 }
 
 impl FactsCollector {
-    /// The facts of the items linking `key` in `searcher`. With `reuse`, each
+    /// The facts of the items `query` finds (the entity's) in `searcher`. With `reuse`, each
     /// segment's facts are kept while the segment lives, and a segment already
     /// read for the same page is not read again (see [`PerSegment`]).
     pub fn gather(
         &self,
         searcher: &Searcher,
         query: &dyn Query,
-        key: &str,
         reuse: bool,
     ) -> tantivy::Result<Facts> {
         let generation = generation(searcher);
@@ -418,7 +422,7 @@ impl FactsCollector {
         }
         let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
         let kept_as = (
-            key.to_string(),
+            self.entity.clone(),
             [self.window, self.sources, self.per_source, self.evidence],
         );
         let fruits = fan_out::map(
@@ -447,6 +451,7 @@ impl FactsCollector {
         names::keep_only(&generation);
         value_lists::keep_only(&generation);
         let opener = FactsCollector {
+            entity: String::new(),
             window: 0,
             sources: 0,
             per_source: 0,
@@ -742,13 +747,20 @@ impl FactsSegment {
         }
         let weekly =
             columns.weekly.is_some() && first(columns.kind.as_deref(), doc) == columns.weekly;
-        if !weekly && columns.rollups.binary_search(&doc).is_err() {
+        let rollup = columns.rollups.binary_search(&doc).is_ok();
+        if !weekly && !rollup {
             for &ord in values(columns.entity.as_deref(), doc) {
                 self.cooccurring.offer(ord, key);
             }
         }
-        for &ord in values(columns.cites.as_deref(), doc) {
-            self.cited.offer(ord, key);
+        if rollup {
+            for ord in columns.row_cites.of_doc(doc) {
+                self.cited.offer(ord, key);
+            }
+        } else {
+            for &ord in values(columns.cites.as_deref(), doc) {
+                self.cited.offer(ord, key);
+            }
         }
     }
 
@@ -813,6 +825,57 @@ fn rollups(reader: &SegmentReader) -> tantivy::Result<Vec<DocId>> {
         }
     }
     Ok(docs)
+}
+
+/// The sources a segment's roll-ups cite for one entity: the rows that name it
+/// (see the `rollup_cites` field), as ordinals of the segment's `cites` column.
+#[derive(Default)]
+struct RowCites {
+    column: Option<StrColumn>,
+    /// `rollup_cites` ordinal of each of the entity's values, with its `cites`
+    /// ordinal; ascending.
+    cites: Vec<(u64, u32)>,
+}
+
+impl RowCites {
+    fn of(
+        reader: &SegmentReader,
+        entity: &str,
+        cites: Option<&StrColumn>,
+    ) -> tantivy::Result<RowCites> {
+        let (Some(column), Some(cites)) = (reader.fast_fields().str("rollup_cites")?, cites) else {
+            return Ok(RowCites::default());
+        };
+        let prefix = format!("{entity}{ROW_SEPARATOR}");
+        let mut found = Vec::new();
+        let mut values = column.dictionary().prefix_range(&prefix).into_stream()?;
+        while values.advance() {
+            let cite = &values.key()[prefix.len()..];
+            if let Some(ord) = cites.dictionary().term_ord(cite)? {
+                found.push((values.term_ord(), ord as u32));
+            }
+        }
+        Ok(RowCites {
+            column: Some(column),
+            cites: found,
+        })
+    }
+
+    /// The `cites` ordinals that roll-up `doc` cites for the entity.
+    fn of_doc(&self, doc: DocId) -> impl Iterator<Item = u32> + '_ {
+        let ords = self
+            .column
+            .iter()
+            .filter(|_| !self.cites.is_empty())
+            .flat_map(move |column| column.term_ords(doc));
+        ords.filter_map(|ord| {
+            let at = self
+                .cites
+                .binary_search_by_key(&ord, |&(row, _)| row)
+                .ok()?;
+            Some(self.cites[at].1)
+        })
+    }
 }
 
 /// The first value of `doc` in a column the segment may lack.

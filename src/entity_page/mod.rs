@@ -419,6 +419,7 @@ fn build_on(
     let canonical = canonical_key(asked, Some(registry));
     let entity = registry.get(&canonical);
     let collector = FactsCollector {
+        entity: canonical.clone(),
         window: window.offset.saturating_add(window.limit),
         sources: SOURCES_LISTED,
         per_source: ITEMS_PER_SOURCE,
@@ -426,7 +427,7 @@ fn build_on(
     };
     let query = items_query(index, &canonical);
     let mut facts = collector
-        .gather(searcher, query.as_ref(), &canonical, reuse)
+        .gather(searcher, query.as_ref(), reuse)
         .map_err(|error| index.error(error))?;
     if entity.is_none() && facts.items == 0 {
         return Err(not_found(registry, asked));

@@ -225,6 +225,32 @@ impl AppState {
             .into_response())
     }
 
+    /// Runs a write: one at a time, and to its end even when the client leaves.
+    /// The work is a task of its own, which a dropped request does not cancel: a
+    /// registry reload whose client gave up once committed its re-tagged items and
+    /// never swapped in the registry that tagged them, and an ingest left running
+    /// released the lock that keeps the next write waiting.
+    pub(crate) async fn write<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState, &DossierIndex, &Linked) -> Result<T, AppError> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let _writer = state.inner.writer.lock().await;
+            let swapper = state.clone();
+            state
+                .blocking(move |index, linked| work(&swapper, index, linked))
+                .await
+        })
+        .await?
+    }
+
+    /// Swaps in a registry, for the requests that come after.
+    pub(crate) fn swap_registry(&self, linked: Linked) {
+        self.inner.linked.store(Arc::new(linked));
+    }
+
     /// Runs index work on the blocking pool with the current registry.
     async fn blocking<T, F>(&self, work: F) -> Result<T, AppError>
     where

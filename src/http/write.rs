@@ -5,8 +5,6 @@
 //! refused request changes nothing. Writes queue on the server's writer mutex and
 //! answer only after the commit is visible to searches.
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, Request, State};
@@ -122,10 +120,9 @@ pub(crate) async fn ingest(
     };
     let file = SourceFile::new(&path, bytes)?;
 
-    let _writer = state.inner.writer.lock().await;
     let registry_path = state.inner.registry_path.clone();
     let summary = state
-        .blocking(move |index, linked| {
+        .write(move |_, index, linked| {
             writer::check_registry(index, &linked.registry, &registry_path)?;
             let options = WriteOptions {
                 heap_size_bytes: INGEST_HEAP_BYTES,
@@ -200,10 +197,9 @@ pub(crate) async fn reload_registry(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<ReloadAnswer>, AppError> {
     Params::parse(raw.as_deref())?.only(&[])?;
-    let _writer = state.inner.writer.lock().await;
     let path = state.inner.registry_path.clone();
-    let (linked, summary) = state
-        .blocking(move |index, _| {
+    let answer = state
+        .write(move |state, index, _| {
             let registry = Registry::load(&path)?;
             writer::check_registry(index, &registry, &path)?;
             let linked = Linked::new(registry);
@@ -212,17 +208,19 @@ pub(crate) async fn reload_registry(
                 tagger: &linked.tagger,
             };
             let summary = writer::retag(index, &linker, &WriteOptions::default())?;
-            Ok((linked, summary))
+            let answer = ReloadAnswer {
+                registry: path.display().to_string(),
+                entities: linked.registry.len(),
+                labels: linked.tagger.label_count(),
+                warnings: linked.registry.warnings.clone(),
+                summary,
+            };
+            // Within the write: the items just committed were tagged by this
+            // registry, and so must every request after them be.
+            state.swap_registry(linked);
+            Ok(answer)
         })
         .await?;
-    let answer = ReloadAnswer {
-        registry: state.inner.registry_path.display().to_string(),
-        entities: linked.registry.len(),
-        labels: linked.tagger.label_count(),
-        warnings: linked.registry.warnings.clone(),
-        summary,
-    };
-    state.inner.linked.store(Arc::new(linked));
     tracing::info!(
         registry = %answer.registry,
         entities = answer.entities,

@@ -66,6 +66,10 @@ pub struct Fields {
     /// host found at ingest is kept so that a page need not parse a thousand URLs
     /// again.
     pub cites: Field,
+    /// A roll-up's sources per entity it names, as `key`, [`ROW_SEPARATOR`] and a
+    /// `cites` value (fast column only): a roll-up's row cites its sources for
+    /// what that row names, and an entity page counts those alone from it.
+    pub rollup_cites: Field,
     /// Verification flag.
     pub verification: Field,
     /// Footer / front-matter tags.
@@ -78,6 +82,10 @@ pub const LINKED: &str = "linked";
 /// Separates the URL, host and link text of a `cites` value; no URL or host holds
 /// it.
 pub const CITE_SEPARATOR: char = '\u{1f}';
+
+/// Separates the entity key from the `cites` value in a `rollup_cites` value; no
+/// key, URL or host holds it.
+pub const ROW_SEPARATOR: char = '\u{1e}';
 
 /// Facet roots, one per facet field.
 pub mod facet {
@@ -158,6 +166,7 @@ pub fn schema() -> Schema {
     builder.add_text_field(LINKED, FAST);
     builder.add_text_field("url", STRING);
     builder.add_text_field("cites", FAST);
+    builder.add_text_field("rollup_cites", FAST);
     builder.add_text_field("verification", STRING);
     builder.add_text_field("tags", STRING);
     builder.build()
@@ -199,6 +208,7 @@ impl Fields {
             linked: field(LINKED),
             url: field("url"),
             cites: field("cites"),
+            rollup_cites: field("rollup_cites"),
             verification: field("verification"),
             tags: field("tags"),
         }

@@ -19,10 +19,12 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::analyzer::label_term;
 use super::reader::{self, stored_files, StoredFile};
-use super::schema::{day_number, doc_type, facet, facet_of, linked_value, Fields, CITE_SEPARATOR};
+use super::schema::{
+    day_number, doc_type, facet, facet_of, linked_value, Fields, CITE_SEPARATOR, ROW_SEPARATOR,
+};
 use super::{DossierIndex, IndexError};
-use crate::corpus::{self, CorpusError, CorpusFile, Origin, SourceFile};
-use crate::item::{Item, Level};
+use crate::corpus::{self, markdown, CorpusError, CorpusFile, Origin, SourceFile};
+use crate::item::{Item, Level, Source};
 use crate::registry::{Entity, Registry, RegistryError};
 use crate::tagger::{self, entity_type, Tagger};
 
@@ -722,13 +724,12 @@ pub fn item_document(
     }
     for source in &item.sources {
         document.add_text(fields.url, &source.url);
-        document.add_text(
-            fields.cites,
-            format!(
-                "{}{CITE_SEPARATOR}{}{CITE_SEPARATOR}{}",
-                source.url, source.host, source.label
-            ),
-        );
+        document.add_text(fields.cites, cite_value(source));
+    }
+    if item.rollup {
+        for (key, cite) in row_cites(item) {
+            document.add_text(fields.rollup_cites, format!("{key}{ROW_SEPARATOR}{cite}"));
+        }
     }
     if let Some(verification) = &item.verification {
         document.add_text(fields.verification, verification);
@@ -741,6 +742,55 @@ pub fn item_document(
         serde_json::to_string(item).expect("items always serialize"),
     );
     document
+}
+
+/// A source as the `cites` column holds it.
+fn cite_value(source: &Source) -> String {
+    format!(
+        "{}{CITE_SEPARATOR}{}{CITE_SEPARATOR}{}",
+        source.url, source.host, source.label
+    )
+}
+
+/// The sources of a roll-up per entity it names, as `cites` values. A roll-up
+/// restates a section's stories a row each (a table row, a list item, a paragraph:
+/// one line of its rendered body), and a row's links cite what that row names.
+/// Credited to every entity of the table, the NVD pages of five other CVEs topped
+/// the sources of CVE-2026-0300. Each mention in the body takes the sources linked
+/// on its own line; mentions in the title take none.
+fn row_cites(item: &Item) -> BTreeSet<(&str, String)> {
+    let rendered = markdown::render(&item.body_markdown);
+    let mut cites = BTreeSet::new();
+    // Mention offsets point into the item's text, which ends with the body.
+    let Some(body_start) = item.text().len().checked_sub(item.body.len()) else {
+        return cites;
+    };
+    if rendered.text != item.body {
+        return cites;
+    }
+    for mention in &item.mentions {
+        let Some(at) = mention.start.checked_sub(body_start) else {
+            continue;
+        };
+        let Some(line) = line_around(&item.body, at) else {
+            continue;
+        };
+        for &(link_at, source) in &rendered.cited_at {
+            if line.contains(&link_at) {
+                cites.insert((mention.key.as_str(), cite_value(&rendered.sources[source])));
+            }
+        }
+    }
+    cites
+}
+
+/// The line of `text` that holds byte `at`, its line break included.
+fn line_around(text: &str, at: usize) -> Option<std::ops::RangeInclusive<usize>> {
+    let start = text.get(..at)?.rfind('\n').map_or(0, |newline| newline + 1);
+    let end = text[at..]
+        .find('\n')
+        .map_or(text.len(), |newline| at + newline);
+    Some(start..=end)
 }
 
 /// The footer's controlled values, one per line.
