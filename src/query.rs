@@ -155,7 +155,9 @@ pub fn parse_with(text: &str, names: &dyn Names) -> Result<ParsedQuery, QueryErr
             continue;
         }
         // A quoted key (`"actor:qilin"`, `"CVE-2026-31431"`) is the key, as unquoted.
-        let clause = if lexeme.quoted && entity_key(&lexeme.text).is_none() {
+        let clause = if let Some(ids) = cve_list(&lexeme) {
+            Clause::Any(ids.into_iter().map(Clause::Word).collect())
+        } else if lexeme.quoted && entity_key(&lexeme.text).is_none() {
             Clause::Phrase(lexeme.text)
         } else {
             Clause::Word(lexeme.text)
@@ -198,6 +200,17 @@ pub fn parse_with(text: &str, names: &dyn Names) -> Result<ParsedQuery, QueryErr
         return Err(QueryError::NoWords);
     }
     Ok(ParsedQuery { clauses })
+}
+
+/// The ids of a CVE list pasted as one word (`CVE-2026-29201/29202`, as briefs
+/// write them): either id, as the tagger reads the list. Searched as written, the
+/// list asked for a number that no text holds alone, and found nothing.
+fn cve_list(lexeme: &Lexeme) -> Option<Vec<String>> {
+    if lexeme.quoted {
+        return None;
+    }
+    let ids = crate::tagger::cve_ids(&lexeme.text);
+    (ids.len() > 1).then_some(ids)
 }
 
 fn lex(text: &str) -> Result<Vec<Lexeme>, QueryError> {
@@ -861,6 +874,35 @@ mod tests {
         assert_eq!(
             parse("Qilin OR NOT Akira"),
             Err(QueryError::NegatedAlternative { column: 10 })
+        );
+    }
+
+    #[test]
+    fn a_pasted_cve_list_is_either_id() {
+        let either = |ids: &[&str]| Clause::Any(ids.iter().map(|id| word(id)).collect());
+        assert_eq!(
+            words("CVE-2026-29201/29202 Qilin"),
+            [either(&["CVE-2026-29201", "CVE-2026-29202"]), word("Qilin")]
+        );
+        assert_eq!(
+            words("-cve-2026-23926/27/28"),
+            [Clause::Not(Box::new(either(&[
+                "CVE-2026-23926",
+                "CVE-2026-23927",
+                "CVE-2026-23928"
+            ])))]
+        );
+        assert_eq!(
+            words("Akira OR CVE-2026-5786/5788"),
+            [Clause::Any(vec![
+                word("Akira"),
+                either(&["CVE-2026-5786", "CVE-2026-5788"])
+            ])]
+        );
+        assert_eq!(words("CVE-2026-31431."), [word("CVE-2026-31431.")]);
+        assert_eq!(
+            words("\"CVE-2026-29201/29202\""),
+            [Clause::Phrase("CVE-2026-29201/29202".into())]
         );
     }
 

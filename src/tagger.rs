@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::index::analyzer::NON_BREAKING_HYPHEN;
+use crate::index::analyzer::UNICODE_HYPHENS;
 use crate::index::words::segments;
 use crate::item::{Item, Mention};
 use crate::registry::{Entity, Registry};
@@ -255,15 +255,15 @@ fn same_separators(spelling: &str, text: &str) -> bool {
     })
 }
 
-/// A non-breaking hyphen is the hyphen it looks like, as search reads it too.
+/// Unicode's hyphens are the hyphen they look like, as search reads them too.
 fn as_hyphen(ch: char) -> char {
     match ch {
-        NON_BREAKING_HYPHEN => '-',
+        hyphen if UNICODE_HYPHENS.contains(&hyphen) => '-',
         other => other,
     }
 }
 
-/// Whether `text` is `label` as written, a non-breaking hyphen for a hyphen.
+/// Whether `text` is `label` as written, a Unicode hyphen for a hyphen.
 fn same_spelling(label: &str, text: &str) -> bool {
     label.chars().eq(text.chars().map(as_hyphen))
 }
@@ -347,7 +347,7 @@ impl Tagger {
         for hit in self.labels.hits(folded.text.as_bytes()) {
             let (start, end) = folded.original(hit.start, hit.end, text.len());
             let bounded = boundaries.is_start(start) && boundaries.is_end(text, end);
-            if self.word_boundaries && !bounded {
+            if (self.word_boundaries && !bounded) || in_address(text, start) {
                 continue;
             }
             let original = &text[start..end];
@@ -395,6 +395,33 @@ impl Tagger {
     }
 }
 
+/// Farthest a URL is looked for around a name, each way.
+const ADDRESS_REACH: usize = 512;
+
+/// Whether byte `at` of `text` stands in a web address written out, as an
+/// autolink (`<https://qilin.example.com/Qilin>`) or bare: a name there is part of
+/// the address, as it is in a link's target, which the rendered text leaves out.
+/// CVE ids are still read there: a vendor's URL naming one is about it.
+fn in_address(text: &str, at: usize) -> bool {
+    let boundary = |mut at: usize, step: isize| {
+        while !text.is_char_boundary(at) {
+            at = at.saturating_add_signed(step);
+        }
+        at
+    };
+    let from = boundary(at.saturating_sub(ADDRESS_REACH), 1);
+    let to = boundary(at.saturating_add(ADDRESS_REACH).min(text.len()), -1);
+    let start = text[from..at]
+        .char_indices()
+        .rfind(|(_, c)| c.is_whitespace())
+        .map_or(from, |(space, c)| from + space + c.len_utf8());
+    let end = text[at..to]
+        .find(char::is_whitespace)
+        .map_or(to, |space| at + space);
+    let word = &text[start..end];
+    word.contains("://") || word.contains("www.") || word.contains("WWW.")
+}
+
 /// Leftmost first, longest at a position, no overlaps.
 fn select(mut candidates: Vec<Candidate>, text: &str) -> Vec<Mention> {
     candidates.sort_by_key(|candidate| (candidate.start, std::cmp::Reverse(candidate.end)));
@@ -436,7 +463,7 @@ fn starts_sentence(text: &str, offset: usize) -> bool {
     before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n', '\u{2014}', '|'])
 }
 
-/// Text folded to lower case for the automaton, non-breaking hyphens as hyphens,
+/// Text folded to lower case for the automaton, Unicode hyphens as hyphens,
 /// with a map from folded byte offsets to original ones. The automaton matches
 /// ASCII letters in either case, so only non-ASCII characters are folded here:
 /// most texts are used as they are.
@@ -462,7 +489,7 @@ impl<'t> Folded<'t> {
             };
             let mut lower = ch.to_lowercase();
             match (lower.len(), lower.next()) {
-                _ if ch == NON_BREAKING_HYPHEN => return Folded::mapped(text),
+                _ if UNICODE_HYPHENS.contains(&ch) => return Folded::mapped(text),
                 (1, Some(same)) if same == ch => {}
                 (1, Some(other)) if other.len_utf8() == ch.len_utf8() => {
                     let mut buffer = [0; 4];
@@ -485,7 +512,7 @@ impl<'t> Folded<'t> {
         let mut folded = String::with_capacity(text.len());
         let mut map = Vec::with_capacity(text.len() + 1);
         for (offset, ch) in text.char_indices() {
-            if ch == NON_BREAKING_HYPHEN {
+            if UNICODE_HYPHENS.contains(&ch) {
                 folded.push('-');
                 map.push(offset);
                 continue;

@@ -123,6 +123,43 @@ fn a_cve_listed_after_a_slash_links_its_item() {
     }
 }
 
+// A CVE list pasted as one word is either id. Copy Fail's items write
+// CVE-2026-31431 and no text names CVE-2026-31432; cPanel's item of 2026-05-04 and
+// W19's brief text write `CVE-2026-29201/29202`; Zabbix's `CVE-2026-23926/27/28`
+// stands in 2026-05-07's item, its roll-up table, its brief text and W19's.
+#[test]
+fn a_pasted_cve_list_finds_either_id() {
+    for (list, either, total) in [
+        (
+            "CVE-2026-31431/31432",
+            "CVE-2026-31431 OR CVE-2026-31432",
+            10,
+        ),
+        (
+            "CVE-2026-29201/29202",
+            "CVE-2026-29201 OR CVE-2026-29202",
+            2,
+        ),
+        (
+            "cve-2026-23926/27/28",
+            "CVE-2026-23926 OR CVE-2026-23927 OR CVE-2026-23928",
+            4,
+        ),
+    ] {
+        let found = query(list, 20);
+        assert_eq!(found.total, total, "{list}");
+        assert_eq!(ids(&found), ids(&query(either, 20)), "{list}");
+    }
+    assert_eq!(
+        ids(&query("CVE-2026-29201/29202", 2)),
+        [
+            "2026-05-04/cpanel-whm-two-emergency-tsrs-inside-ten-days-post-cve-2026",
+            "2026-W19"
+        ]
+    );
+    assert_eq!(query("Copy Fail -CVE-2026-31431/31432", 20).total, 0);
+}
+
 #[test]
 fn versions_and_technique_ids_are_exact() {
     assert_eq!(
@@ -983,6 +1020,11 @@ fn a_hyphenated_word_is_its_words_in_a_row() {
         .iter()
         .flat_map(&spans)
         .all(|span| span == "Storm-0501"));
+    // Unicode's hyphens, pasted from a word processor, are hyphens.
+    for hyphen in ['\u{2010}', '\u{2011}'] {
+        let pasted = query(&format!("Storm{hyphen}0501"), 10);
+        assert_eq!(ids(&pasted), ids(&storm), "{hyphen:?}");
+    }
     // A CVE id stays exact.
     assert_eq!(query("CVE-2026-31431", 50).total, 10);
 }

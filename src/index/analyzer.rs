@@ -28,13 +28,14 @@ pub const ANALYZER: &str = "dossier";
 /// runs matches nothing rather than everything (see `query`).
 pub const MAX_TOKEN_BYTES: usize = 256;
 
-/// A non-breaking hyphen (U+2011, which word processors put in a name to keep it
-/// on one line): a hyphen wherever dossier reads text (the tagger too).
-pub const NON_BREAKING_HYPHEN: char = '\u{2011}';
+/// Unicode's hyphens that look like `-`: the hyphen (U+2010) and the non-breaking
+/// hyphen (U+2011, which word processors put in a name to keep it on one line).
+/// Each is a hyphen wherever dossier reads text (the tagger too).
+pub const UNICODE_HYPHENS: [char; 2] = ['\u{2010}', '\u{2011}'];
 
 /// What joins the words of one identifier (`CVE-2026-1`, `PAN-OS`) when it stands
 /// alone between them.
-pub const JOINERS: [char; 2] = ['-', NON_BREAKING_HYPHEN];
+pub const JOINERS: [char; 3] = ['-', UNICODE_HYPHENS[0], UNICODE_HYPHENS[1]];
 
 /// Characters that UAX #29 keeps inside a word but that also separate its parts
 /// (`2.4.66`, `actor:apt42`, `algif_aead`, `France's`).
