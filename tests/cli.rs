@@ -211,7 +211,8 @@ fn terminal_output_reads_as_english() {
         None,
     );
     assert!(
-        text(&page.stdout).contains("\n1 item in 1 brief, 2026-05-06 to 2026-05-07\n"),
+        text(&page.stdout)
+            .contains("\n1 item in 1 brief, 2026-05-07 to 2026-05-07 (first seen 2026-05-06)\n"),
         "{}",
         text(&page.stdout)
     );
@@ -222,7 +223,7 @@ fn terminal_output_reads_as_english() {
     for (key, line) in [
         (
             "actor:secretblizzard",
-            "\n3 items, all from entry files, 2026-05-16 to 2026-07-13\n",
+            "\n3 items, all from entry files, 2026-07-13 to 2026-07-13 (first seen 2026-05-16)\n",
         ),
         ("actor:apt42", "\nno item yet, first seen 2026-07-19\n"),
     ] {

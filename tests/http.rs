@@ -194,7 +194,7 @@ async fn incident_page_france_ants_breach() {
     assert_eq!(page["first_seen"], "2026-05-06");
     assert_eq!(
         page["coverage"],
-        json!({"first": "2026-05-06", "last": "2026-05-07", "items": 1, "briefs": 1,
+        json!({"first": "2026-05-06", "first_item": "2026-05-07", "last": "2026-05-07", "items": 1, "briefs": 1,
                "weeks": [{"week": "2026-W19", "count": 1}]})
     );
     assert_eq!(
@@ -248,7 +248,7 @@ async fn actor_page_secret_blizzard() {
     assert_eq!(page["nexus"], "russia-nexus");
     assert_eq!(
         page["coverage"],
-        json!({"first": "2026-05-16", "last": "2026-07-13", "items": 3, "briefs": 0,
+        json!({"first": "2026-05-16", "first_item": "2026-07-13", "last": "2026-07-13", "items": 3, "briefs": 0,
                "weeks": [{"week": "2026-W29", "count": 3}]})
     );
     assert_eq!(
@@ -541,7 +541,7 @@ async fn cve_page_2026_5787() {
     assert_eq!(page["registered"], false);
     assert_eq!(
         page["coverage"],
-        json!({"first": "2026-05-04", "last": "2026-05-08", "items": 5, "briefs": 1,
+        json!({"first": "2026-05-04", "first_item": "2026-05-04", "last": "2026-05-08", "items": 5, "briefs": 1,
                "weeks": [{"week": "2026-W19", "count": 5}]})
     );
     assert_eq!(

@@ -129,12 +129,17 @@ fn print_entity(page: &EntityPage) {
 }
 
 /// `3 items in 2 briefs, 2026-05-06 to 2026-07-13`; items from entry files alone
-/// are said to be, and an entity no item links says when it was first seen.
+/// are said to be, and the registry's first sighting, when it is earlier than the
+/// first item, is said to be that: "1 item, 2026-05-06 to 2026-05-07" read as an
+/// item of 2026-05-06.
 fn coverage_line(coverage: &Coverage) -> String {
     let items = super::counted(coverage.items, "item");
-    let span = match (&coverage.first, &coverage.last) {
-        (Some(first), Some(last)) => format!(", {first} to {last}"),
-        (Some(first), None) => format!(", first seen {first}"),
+    let span = match (&coverage.first, &coverage.first_item, &coverage.last) {
+        (Some(first), Some(item), Some(last)) if first != item => {
+            format!(", {item} to {last} (first seen {first})")
+        }
+        (_, Some(item), Some(last)) => format!(", {item} to {last}"),
+        (Some(first), _, _) => format!(", first seen {first}"),
         _ => String::new(),
     };
     match (coverage.items, coverage.briefs) {

@@ -208,6 +208,8 @@ pub struct Merged {
 pub struct Coverage {
     /// Earliest item date, or the registry's `first_seen` when that is earlier.
     pub first: Option<String>,
+    /// Earliest item date.
+    pub first_item: Option<String>,
     /// Latest item date.
     pub last: Option<String>,
     /// Number of items.
@@ -525,12 +527,13 @@ fn section_counts(facts: &Facts) -> Vec<SectionCount> {
 fn coverage(facts: &Facts, first_seen: Option<&str>) -> Coverage {
     let dates: Vec<time::Date> = facts.days.keys().filter_map(|&day| date_of(day)).collect();
     let first_item = dates.first().map(|date| date.to_string());
-    let first = match (first_item, first_seen) {
+    let first = match (&first_item, first_seen) {
         (Some(item), Some(seen)) => Some(item.as_str().min(seen).to_string()),
-        (item, seen) => item.or(seen.map(str::to_string)),
+        (item, seen) => item.clone().or(seen.map(str::to_string)),
     };
     Coverage {
         first,
+        first_item,
         last: dates.last().map(|date| date.to_string()),
         items: facts.items as usize,
         briefs: facts.briefs,

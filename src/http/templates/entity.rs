@@ -68,6 +68,10 @@ fn coverage(page: &EntityPage) -> Markup {
             } @else {
                 p {
                     "First " strong #first { (coverage.first.as_deref().unwrap_or("?")) }
+                    @if coverage.first_item != coverage.first {
+                        " (the registry's first sighting), first item "
+                        strong #first-item { (coverage.first_item.as_deref().unwrap_or("?")) }
+                    }
                     ", last " strong #last { (coverage.last.as_deref().unwrap_or("?")) }
                     ": " strong #item-count { (coverage.items) } " items in "
                     strong #brief-count { (coverage.briefs) } " briefs."
