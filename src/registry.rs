@@ -177,6 +177,7 @@ impl Registry {
         }
         registry.check_tombstones(&invalid)?;
         registry.warnings = registry.alias_collisions();
+        registry.warnings.extend(registry.dangling_relations());
         if registry.entities.is_empty() {
             registry
                 .warnings
@@ -199,6 +200,9 @@ impl Registry {
                 continue;
             };
             match self.get(target) {
+                _ if *target == entity.key => {
+                    return Err(invalid(&entity.key, "merged_into names the entity itself; point it at the canonical entity".into()))
+                }
                 None => return Err(invalid(&entity.key, format!("merged_into `{target}` names no entity"))),
                 Some(canonical) if canonical.merged_into.is_some() => {
                     return Err(invalid(
@@ -210,6 +214,26 @@ impl Registry {
             }
         }
         Ok(())
+    }
+
+    /// A relation to a key the registry does not define shows on the entity's page
+    /// as a bare key that leads nowhere: a typo, or an entity not registered yet.
+    /// A warning, as a shared label is: the relation is still shown.
+    fn dangling_relations(&self) -> Vec<String> {
+        self.live()
+            .flat_map(|entity| {
+                entity
+                    .relations
+                    .iter()
+                    .filter(|relation| self.get(&relation.to).is_none())
+                    .map(|relation| {
+                        format!(
+                            "{}: relation `{}` to `{}` names no entity",
+                            entity.key, relation.kind, relation.to
+                        )
+                    })
+            })
+            .collect()
     }
 
     /// Two live entities sharing a label make every match of it ambiguous. This is a
@@ -596,6 +620,26 @@ mod tests {
                 "{empty}: {error}"
             );
         }
+    }
+
+    #[test]
+    fn a_relation_to_no_entity_warns_and_a_self_merge_is_refused() {
+        let related = GOOD.replace(
+            "    first_seen: 2026-05-06\n",
+            "    first_seen: 2026-05-06\n    relations:\n      - to: \"tool:nowhere\"\n        type: uses\n",
+        );
+        let registry = Registry::parse("r.yaml", &related).unwrap();
+        assert_eq!(
+            registry.warnings,
+            ["actor:a: relation `uses` to `tool:nowhere` names no entity"]
+        );
+        let itself = GOOD.replace("merged_into: \"actor:a\"", "merged_into: \"actor:old\"");
+        let error = Registry::parse("r.yaml", &itself).unwrap_err().to_string();
+        assert!(
+            error
+                .ends_with("merged_into names the entity itself; point it at the canonical entity"),
+            "{error}"
+        );
     }
 
     #[test]
