@@ -405,9 +405,10 @@ impl Collector for FactsCollector {
 }
 
 impl FactsCollector {
-    /// The facts of the items `query` finds (the entity's) in `searcher`. With `reuse`, each
-    /// segment's facts are kept while the segment lives, and a segment already
-    /// read for the same page is not read again (see [`PerSegment`]).
+    /// The facts of the entity's items, which `query` finds, in `searcher`. With
+    /// `reuse`, each segment's facts are kept while the segment lives, and a
+    /// segment already read for the same page is not read again (see
+    /// [`PerSegment`]).
     pub fn gather(
         &self,
         searcher: &Searcher,
