@@ -771,16 +771,51 @@ pub fn display_name(key: &str, registry: &Registry) -> String {
 
 /// Tags an item and sets its entity keys: explicit keys (tombstones forwarded) and
 /// tagged keys, sorted and distinct.
+///
+/// An explicit key whose name the text writes only as the case rules decline it
+/// (an ordinary word such as "embargo", a short name in another case) is left
+/// out: the originating site matched names in any case and listed what it found,
+/// so two stories that say "responsible-disclosure embargo" carried
+/// `actor:embargo`. A key whose names the text never writes is kept: that is what
+/// the author knew and the text does not say.
 pub fn link(item: &mut Item, tagger: &Tagger, registry: &Registry) {
-    item.mentions = tagger.tag(&item.text());
-    let explicit = item
+    let text = item.text();
+    item.mentions = tagger.tag(&text);
+    let tagged_keys: BTreeSet<&str> = item.mentions.iter().map(|m| m.key.as_str()).collect();
+    let explicit: Vec<String> = item
         .explicit_entities
         .iter()
-        .map(|key| registry.canonical(key).to_string());
+        .map(|key| registry.canonical(key).to_string())
+        .filter(|key| {
+            tagged_keys.contains(key.as_str())
+                || !registry
+                    .get(key)
+                    .is_some_and(|entity| written_in_any_case(&text, entity))
+        })
+        .collect();
+    let explicit = explicit.into_iter();
     let tagged = item.mentions.iter().map(|mention| mention.key.clone());
     let cves = item.footer.cves.iter().cloned();
     let keys: BTreeSet<String> = explicit.chain(tagged).chain(cves).collect();
     item.entities = keys.into_iter().collect();
+}
+
+/// Whether `text` writes one of the entity's names in some case, on word
+/// boundaries, as a tagger without case rules would find it.
+fn written_in_any_case(text: &str, entity: &crate::registry::Entity) -> bool {
+    let folded = text.to_lowercase();
+    if folded.len() != text.len() {
+        // Offsets would not line up; such texts are rare, and the key is kept.
+        return false;
+    }
+    let boundaries = Boundaries::new(text);
+    entity.labels().any(|label| {
+        let label = label.to_lowercase();
+        !label.is_empty()
+            && folded.match_indices(&label).any(|(at, found)| {
+                boundaries.is_start(at) && boundaries.is_end(text, at + found.len())
+            })
+    })
 }
 
 #[cfg(test)]

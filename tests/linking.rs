@@ -80,6 +80,44 @@ fn the_only_misses_are_embargo_the_word() {
         .all(|m| m.context.contains("[embargo]")));
 }
 
+/// The two entries whose text says "embargo" only as the word list `actor:embargo`
+/// (the originating site matched names in any case): the key is not kept there,
+/// and Embargo's items are the three that name the group. A key whose names a text
+/// never writes is kept (Groupe 3R's incident, written "Groupe 3R (Réseau
+/// Radiologique Romand)").
+#[test]
+fn an_explicit_key_written_only_as_a_declined_word_is_not_kept() {
+    let items = &common::parsed().items;
+    let linked = |key: &str| -> Vec<&str> {
+        let mut ids: Vec<&str> = items
+            .iter()
+            .filter(|item| item.level == dossier::item::Level::Item)
+            .filter(|item| item.entities.iter().any(|linked| linked == key))
+            .map(|item| item.id.as_str())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let listing = |key: &str| {
+        items
+            .iter()
+            .filter(|item| item.explicit_entities.iter().any(|listed| listed == key))
+            .count()
+    };
+    assert_eq!(listing("actor:embargo"), 2);
+    assert_eq!(
+        linked("actor:embargo"),
+        [
+            "2026-05-07/chipsoft-netherlands-healthcare-software-embargo-ransomware",
+            "2026-W19/healthcare-ch-nl",
+            "2026-W19/mandiant-m-trends-2026",
+        ]
+    );
+    let groupe_3r = "incident:groupe-3r-akira-2026";
+    assert!(listing(groupe_3r) > 0);
+    assert_eq!(linked(groupe_3r).len(), listing(groupe_3r));
+}
+
 #[test]
 fn gaps_come_with_alias_candidates() {
     let evaluation = evaluation();
