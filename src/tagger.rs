@@ -781,7 +781,11 @@ pub fn display_name(key: &str, registry: &Registry) -> String {
 pub fn link(item: &mut Item, tagger: &Tagger, registry: &Registry) {
     let text = item.text();
     item.mentions = tagger.tag(&text);
-    let tagged_keys: BTreeSet<&str> = item.mentions.iter().map(|m| m.key.as_str()).collect();
+    let tagged_keys: BTreeSet<&str> = item
+        .mentions
+        .iter()
+        .map(|mention| mention.key.as_str())
+        .collect();
     let explicit: Vec<String> = item
         .explicit_entities
         .iter()
@@ -793,10 +797,9 @@ pub fn link(item: &mut Item, tagger: &Tagger, registry: &Registry) {
                     .is_some_and(|entity| written_in_any_case(&text, entity))
         })
         .collect();
-    let explicit = explicit.into_iter();
     let tagged = item.mentions.iter().map(|mention| mention.key.clone());
     let cves = item.footer.cves.iter().cloned();
-    let keys: BTreeSet<String> = explicit.chain(tagged).chain(cves).collect();
+    let keys: BTreeSet<String> = explicit.into_iter().chain(tagged).chain(cves).collect();
     item.entities = keys.into_iter().collect();
 }
 
