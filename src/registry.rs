@@ -596,19 +596,19 @@ mod tests {
             Registry::parse("r.yaml", &GOOD.replace("name: \"Alpha\"", "name: \"42\"")).is_ok()
         );
 
-        let long = format!("[\"{}\"]", "X".repeat(MAX_LABEL_CHARS + 1));
+        let long = format!("[\"{}\"]", "q".repeat(MAX_LABEL_CHARS + 1));
         let error = Registry::parse("r.yaml", &with_aliases(&long))
             .unwrap_err()
             .to_string();
         assert!(
-            error.starts_with("r.yaml:3: entity `actor:a`: the label `XXXX"),
+            error.starts_with("r.yaml:3: entity `actor:a`: the label `qqqq"),
             "{error}"
         );
         assert!(
             error.ends_with("is 201 characters long; a name or alias is at most 200"),
             "{error}"
         );
-        let longest = format!("[\"{}\"]", "X".repeat(MAX_LABEL_CHARS));
+        let longest = format!("[\"{}\"]", "q".repeat(MAX_LABEL_CHARS));
         assert!(Registry::parse("r.yaml", &with_aliases(&longest)).is_ok());
 
         for empty in ["[\"\"]", "[\"  \"]", "[\"-\"]"] {

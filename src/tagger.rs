@@ -786,15 +786,18 @@ pub fn link(item: &mut Item, tagger: &Tagger, registry: &Registry) {
         .iter()
         .map(|mention| mention.key.as_str())
         .collect();
+    // Lower-cased once, and only for an explicit key the tagger did not find.
+    let folded = std::cell::OnceCell::new();
     let explicit: Vec<String> = item
         .explicit_entities
         .iter()
         .map(|key| registry.canonical(key).to_string())
         .filter(|key| {
             tagged_keys.contains(key.as_str())
-                || !registry
-                    .get(key)
-                    .is_some_and(|entity| written_in_any_case(&text, entity))
+                || !registry.get(key).is_some_and(|entity| {
+                    let folded = folded.get_or_init(|| text.to_lowercase());
+                    written_in_any_case(&text, folded, entity)
+                })
         })
         .collect();
     let tagged = item.mentions.iter().map(|mention| mention.key.clone());
@@ -803,10 +806,9 @@ pub fn link(item: &mut Item, tagger: &Tagger, registry: &Registry) {
     item.entities = keys.into_iter().collect();
 }
 
-/// Whether `text` writes one of the entity's names in some case, on word
-/// boundaries, as a tagger without case rules would find it.
-fn written_in_any_case(text: &str, entity: &crate::registry::Entity) -> bool {
-    let folded = text.to_lowercase();
+/// Whether `text` (`folded`, lower-cased) writes one of the entity's names in
+/// some case, on word boundaries, as a tagger without case rules would find it.
+fn written_in_any_case(text: &str, folded: &str, entity: &crate::registry::Entity) -> bool {
     if folded.len() != text.len() {
         // Offsets would not line up; such texts are rare, and the key is kept.
         return false;
