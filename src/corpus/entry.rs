@@ -58,22 +58,8 @@ struct SourceField {
 /// `date` and `slug` come from it.
 pub fn parse(path: &str, date: &str, slug_part: &str, text: &str) -> Result<Item, CorpusError> {
     let (front, body, body_line) = split_front_matter(path, text)?;
-    let front: FrontMatter = serde_yaml_ng::from_str(front).map_err(|error| {
-        let line = error.location().map_or(1, |location| location.line() + 1);
-        let message = match serde_yaml_ng::from_str::<Value>(front) {
-            Ok(value) if !value.is_mapping() => {
-                "front matter: write `name: value` fields (title:, tags:, …) between the \
-                 two `---` lines"
-                    .to_string()
-            }
-            _ => format!("front matter: {error}"),
-        };
-        CorpusError::Syntax {
-            path: path.to_string(),
-            line,
-            message,
-        }
-    })?;
+    let front: FrontMatter =
+        serde_yaml_ng::from_str(front).map_err(|error| front_matter_error(path, front, error))?;
 
     if let Some(bad) = front
         .entities
@@ -152,6 +138,32 @@ fn story_part(body: &str) -> &str {
             && map.is_rollup(&heading_text(&body[block.range.clone()]))
     });
     rollup.map_or(body, |block| &body[..block.range.start])
+}
+
+/// The error of a front matter that does not parse. It is parsed again behind an
+/// empty line standing for the opening `---`, so that the positions the YAML parser
+/// writes into its message ("at line 11 column 7") count the file's lines, as the
+/// line the error is filed under does.
+fn front_matter_error(path: &str, front: &str, first: serde_yaml_ng::Error) -> CorpusError {
+    let as_in_file = format!("\n{front}");
+    let (error, shift) = match serde_yaml_ng::from_str::<FrontMatter>(&as_in_file) {
+        Err(error) => (error, 0),
+        Ok(_) => (first, 1),
+    };
+    let line = error
+        .location()
+        .map_or(1, |location| location.line() + shift);
+    let message = match serde_yaml_ng::from_str::<Value>(front) {
+        Ok(value) if !value.is_mapping() => "front matter: write `name: value` fields \
+             (title:, tags:, …) between the two `---` lines"
+            .to_string(),
+        _ => format!("front matter: {error}"),
+    };
+    CorpusError::Syntax {
+        path: path.to_string(),
+        line,
+        message,
+    }
 }
 
 /// Returns (front matter, body, 1-based line where the body starts).
@@ -369,7 +381,21 @@ mod tests {
         let error = parse("entries/2026-05-04/x.md", "2026-05-04", "x", broken)
             .unwrap_err()
             .to_string();
-        assert!(error.starts_with("entries/2026-05-04/x.md:"), "{error}");
+        // The parser's own positions count the file's lines, as the prefix does.
+        assert_eq!(
+            error,
+            "entries/2026-05-04/x.md:4: front matter: did not find expected ',' or ']' \
+             at line 4 column 1, while parsing a flow sequence at line 3 column 7"
+        );
+        let wrong_type = "---\ntitle: x\n\ntags:\n  - a\nentities: 7\n---\nbody\n";
+        let error = parse("entries/2026-05-04/x.md", "2026-05-04", "x", wrong_type)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "entries/2026-05-04/x.md:6: front matter: entities: invalid type: integer `7`, \
+             expected a sequence at line 6 column 11"
+        );
         let unclosed = parse(
             "entries/2026-05-04/x.md",
             "2026-05-04",
