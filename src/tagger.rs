@@ -76,9 +76,12 @@ impl TaggerBuilder {
         TaggerBuilder::new().exact_case_words(words)
     }
 
-    /// Labels (compared case-insensitively) that are also ordinary words, such as
-    /// "Agenda" or "Embargo": these match only when written exactly as in the
-    /// registry and not as the first word of a sentence. Default: none.
+    /// Labels (compared case-insensitively, a hyphen as a space) that are also
+    /// ordinary words, such as "Agenda" or "Embargo": these match only when written
+    /// exactly as in the registry and not as the first word of a sentence. A label
+    /// of several words ("The Gentlemen") is told from prose by the capitals of the
+    /// words after its first, so it matches anywhere in a sentence, in the
+    /// registry's case but for its first letter ("the Gentlemen"). Default: none.
     pub fn exact_case_words<I, S>(mut self, words: I) -> TaggerBuilder
     where
         I: IntoIterator<Item = S>,
@@ -86,7 +89,7 @@ impl TaggerBuilder {
     {
         self.exact_case_words = words
             .into_iter()
-            .map(|word| word.as_ref().to_lowercase())
+            .map(|word| listed_form(word.as_ref()))
             .collect();
         self
     }
@@ -145,6 +148,7 @@ impl TaggerBuilder {
                 let target = Target {
                     key: entity.key.clone(),
                     exact: (!any_case).then(|| label.clone()),
+                    initial_free: rule == CaseRule::Phrase,
                     word: rule == CaseRule::Word,
                     separators: (any_case && label.contains(['-', ' '])).then(|| label.clone()),
                 };
@@ -170,8 +174,13 @@ impl TaggerBuilder {
     fn case_rule(&self, label: &str) -> Option<CaseRule> {
         let chars = label.chars().count();
         if chars >= CASE_INSENSITIVE_MIN_CHARS {
-            if self.exact_case_words.contains(&label.to_lowercase()) {
-                return Some(CaseRule::Word);
+            if self.exact_case_words.contains(&listed_form(label)) {
+                let several = label.contains([' ', '-']);
+                return Some(if several {
+                    CaseRule::Phrase
+                } else {
+                    CaseRule::Word
+                });
             }
             return Some(CaseRule::AnyCase);
         }
@@ -263,9 +272,24 @@ fn as_hyphen(ch: char) -> char {
     }
 }
 
-/// Whether `text` is `label` as written, a Unicode hyphen for a hyphen.
-fn same_spelling(label: &str, text: &str) -> bool {
-    label.chars().eq(text.chars().map(as_hyphen))
+/// Whether `text` is `label` as written, a Unicode hyphen for a hyphen; with
+/// `initial_free`, its first letter in either case.
+fn same_spelling(label: &str, text: &str, initial_free: bool) -> bool {
+    let mut label = label.chars();
+    let mut text = text.chars().map(as_hyphen);
+    if initial_free {
+        let initial = |c: Option<char>| c.map(|c| c.to_lowercase().to_string());
+        if initial(label.next()) != initial(text.next()) {
+            return false;
+        }
+    }
+    label.eq(text)
+}
+
+/// How a label is compared with the list of ordinary words: lower case, a hyphen
+/// as a space.
+fn listed_form(label: &str) -> String {
+    label.to_lowercase().replace('-', " ")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -274,6 +298,8 @@ enum CaseRule {
     Exact,
     /// Exact case, and never the first word of a sentence.
     Word,
+    /// Several ordinary words: exact case but for the first letter, anywhere.
+    Phrase,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,6 +307,8 @@ struct Target {
     key: String,
     /// The label as written, when it must match in exact case.
     exact: Option<String>,
+    /// Whether the first letter of `exact` may be written in either case.
+    initial_free: bool,
     /// An ordinary word: not matched at the start of a sentence.
     word: bool,
     /// The spelling, when it matches in any case and holds a hyphen or a space:
@@ -357,7 +385,7 @@ impl Tagger {
                 let case = target
                     .exact
                     .as_deref()
-                    .is_none_or(|exact| same_spelling(exact, original));
+                    .is_none_or(|exact| same_spelling(exact, original, target.initial_free));
                 let separators = target
                     .separators
                     .as_deref()

@@ -464,6 +464,46 @@ fn add_is_idempotent_and_replaces_changed_files() {
     );
 }
 
+/// An entry file joins its day's brief, so adding it writes that brief and its other
+/// entries again; the summary says so rather than counting 21 files for the one given.
+#[test]
+fn adding_an_entry_file_says_it_was_written_with_its_brief() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let corpus = common::corpus_dir();
+    let build = dossier(
+        &[
+            "index",
+            corpus.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(build.status.success(), "{}", text(&build.stderr));
+
+    let entry = corpus
+        .join("entries/2026-06-10/ghost-sender-exchange-online-accepts-spoofed-inbound-mail-by.md");
+    let output = dossier(
+        &[
+            "add",
+            entry.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let line = text(&output.stdout);
+    assert!(
+        line.starts_with(
+            "added 1 file; with the rest of its brief, wrote 1 brief, 20 entries: 22 items, "
+        ),
+        "{line}"
+    );
+    assert_eq!(total(&index, ""), common::DOCUMENTS);
+}
+
 /// Each `add` writes a small segment, and the merges it starts must finish before
 /// the command exits: dropped with the process, they left one more segment per add.
 #[test]

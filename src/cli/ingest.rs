@@ -1,5 +1,6 @@
 //! `index`, `add`, `retag` and `gen-corpus`: writing the index from files.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -110,6 +111,7 @@ pub(super) fn add(settings: Settings, paths: &[PathBuf]) -> Result<()> {
             })?;
         files.push(SourceFile::read(path, &relative)?);
     }
+    let files_given: BTreeSet<String> = files.iter().map(|file| file.path.clone()).collect();
     let summary = writer::add(
         &index,
         files,
@@ -119,8 +121,31 @@ pub(super) fn add(settings: Settings, paths: &[PathBuf]) -> Result<()> {
         },
         &WriteOptions::default(),
     )?;
-    println!("{}", summary_line("added", &summary, &settings.index));
+    println!(
+        "{}",
+        summary_line(&add_verb(&files_given, &summary), &summary, &settings.index)
+    );
     Ok(())
+}
+
+/// "added", or, when the files given joined a brief whose other files were written
+/// again with them (an entry file is merged into its day's brief), how many were
+/// given: the counts that follow are of everything written.
+fn add_verb(given: &BTreeSet<String>, summary: &Summary) -> String {
+    let written = summary.briefs + summary.entries;
+    let whose = if given.len() == 1 {
+        "its brief"
+    } else {
+        "their briefs"
+    };
+    if written > given.len() {
+        format!(
+            "added {}; with the rest of {whose}, wrote",
+            counted(given.len(), "file")
+        )
+    } else {
+        "added".to_string()
+    }
 }
 
 pub(super) fn retag(settings: Settings) -> Result<()> {

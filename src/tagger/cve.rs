@@ -14,46 +14,82 @@ use crate::corpus::is_cve_number;
 
 /// Every CVE id of `text`, listed ones included; keys are upper-case.
 pub(super) fn candidates(text: &str, boundaries: &Boundaries) -> Vec<Candidate> {
-    let bytes = text.as_bytes();
     let mut candidates = Vec::new();
-    let mut from = 0;
-    while let Some(at) = find_ascii_ci(&bytes[from..], b"cve-").map(|at| at + from) {
-        from = at + 4;
-        let year = digits(bytes, at + 4);
-        if year != 4 || bytes.get(at + 8) != Some(&b'-') {
+    for at in cve_prefixes(text.as_bytes()) {
+        let Some(id) = written_id(text, at) else {
             continue;
-        }
-        let number = digits(bytes, at + 9);
-        let end = at + 9 + number;
-        if !is_cve_number(&text[at + 4..at + 8], &text[at + 9..end])
-            || !boundaries.is_start(at)
-            || !boundaries.is_end(text, end)
-        {
+        };
+        if !boundaries.is_start(at) || !boundaries.is_end(text, id.end) {
             continue;
         }
         candidates.push(Candidate {
             start: at,
-            end,
-            keys: vec![text[at..end].to_ascii_uppercase()],
+            end: id.end,
+            keys: vec![format!("CVE-{}-{}", id.year, id.number)],
         });
-        candidates.extend(listed_after(text, boundaries, at, end));
+        candidates.extend(listed_after(text, boundaries, &id));
     }
     candidates
 }
 
-/// The ids listed after the one at `start..end`.
-///
+/// A whole id as the text writes it.
+struct WrittenId<'a> {
+    year: &'a str,
+    number: &'a str,
+    /// Where it ends in the text.
+    end: usize,
+}
+
+/// The id written at `at`, where `cve` and a hyphen stand, when the rest reads as
+/// one the CVE program could assign.
+fn written_id(text: &str, at: usize) -> Option<WrittenId<'_>> {
+    let bytes = text.as_bytes();
+    let year_at = at + 3 + hyphen_at(bytes, at + 3)?;
+    if digits(bytes, year_at) != 4 {
+        return None;
+    }
+    let number_at = year_at + 4 + hyphen_at(bytes, year_at + 4)?;
+    let end = number_at + digits(bytes, number_at);
+    let (year, number) = (&text[year_at..year_at + 4], &text[number_at..end]);
+    is_cve_number(year, number).then_some(WrittenId { year, number, end })
+}
+
+/// The length of the hyphen at `at`: `-`, or Unicode's U+2010 and U+2011, which word
+/// processors write and search reads as a hyphen too.
+fn hyphen_at(bytes: &[u8], at: usize) -> Option<usize> {
+    match bytes.get(at..)? {
+        [b'-', ..] => Some(1),
+        [0xE2, 0x80, 0x90 | 0x91, ..] => Some(3),
+        _ => None,
+    }
+}
+
+/// Where `cve` followed by a hyphen starts, in any case. Found from the hyphen's
+/// last byte, which is rarer in prose than any letter.
+fn cve_prefixes(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr3_iter(b'-', 0x90, 0x91, bytes).filter_map(move |last| {
+        let hyphen = if bytes[last] == b'-' {
+            last
+        } else {
+            last.checked_sub(2)?
+        };
+        hyphen_at(bytes, hyphen)?;
+        let at = hyphen.checked_sub(3)?;
+        bytes[at..hyphen].eq_ignore_ascii_case(b"cve").then_some(at)
+    })
+}
+
 /// The list stops at the first number that is not a sequence number (see
 /// [`sequence_number`]), is glued to a word, or goes on as a date, a range or a
 /// version (`-`, `.5`, `:30`). A number glued to a slash that lists nothing
 /// (`8080/tcp`, `2026/05/10`) belongs to a path or a date and is dropped too; one
 /// followed by a whole id (`29202/CVE-2026-29203`) stays.
-fn listed_after(text: &str, boundaries: &Boundaries, start: usize, end: usize) -> Vec<Candidate> {
+fn listed_after(text: &str, boundaries: &Boundaries, id: &WrittenId) -> Vec<Candidate> {
     let bytes = text.as_bytes();
-    let prefix = text[start..start + 9].to_ascii_uppercase();
-    let mut previous = text[start + 9..end].to_string();
+    let prefix = format!("CVE-{}-", id.year);
+    let mut previous = id.number.to_string();
     let mut listed = Vec::new();
-    let mut at = end;
+    let mut at = id.end;
 
     while let Some(first) = after_separator(bytes, at) {
         let last = first + digits(bytes, first);
@@ -61,8 +97,9 @@ fn listed_after(text: &str, boundaries: &Boundaries, start: usize, end: usize) -
             .filter(|_| boundaries.is_end(text, last) && !goes_on(bytes, last));
         let Some(number) = number else {
             let full_id_next = bytes
-                .get(first..first + 4)
-                .is_some_and(|next| next.eq_ignore_ascii_case(b"cve-"));
+                .get(first..first + 3)
+                .is_some_and(|next| next.eq_ignore_ascii_case(b"cve"))
+                && hyphen_at(bytes, first + 3).is_some();
             if bytes.get(at) == Some(&b'/') && !full_id_next {
                 listed.pop();
             }
@@ -112,28 +149,16 @@ fn after_separator(bytes: &[u8], at: usize) -> Option<usize> {
         return None;
     }
     skip(b' ');
-    skip(b'-');
-    Some(at)
+    Some(at + hyphen_at(bytes, at).unwrap_or(0))
 }
 
 /// `true` when the number ending at `end` goes on as a date, a range, a version
 /// or a time (`-05`, `.1`, `:30`).
 fn goes_on(bytes: &[u8], end: usize) -> bool {
     match bytes.get(end..) {
-        Some([b'-', ..]) => true,
         Some([b'.' | b':', digit, ..]) => digit.is_ascii_digit(),
-        _ => false,
+        _ => hyphen_at(bytes, end).is_some(),
     }
-}
-
-/// The first case-insensitive occurrence of an ASCII `needle` ending in a byte
-/// without case (`cve-`): found by its last byte, which is rarer in prose than any
-/// letter.
-fn find_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    let (&last, head) = needle.split_last()?;
-    memchr::memchr_iter(last, haystack)
-        .filter_map(|end| end.checked_sub(head.len()))
-        .find(|&at| haystack[at..at + head.len()].eq_ignore_ascii_case(head))
 }
 
 fn digits(bytes: &[u8], from: usize) -> usize {

@@ -511,6 +511,31 @@ fn shipped_rules_know_common_words() {
 }
 
 #[test]
+fn a_name_of_several_ordinary_words_needs_its_capitals_but_the_first() {
+    let registry = registry(&[("actor:thegentlemen", "The Gentlemen", &[])]);
+    let tagger = Tagger::new(&registry);
+    let linked = |text: &str| spans(&tagger, text);
+    let gentlemen = |written: &str| vec![("actor:thegentlemen".to_string(), written.to_string())];
+
+    assert!(linked("Turla, Sandworm and the gentlemen of the jury.").is_empty());
+    assert!(linked("The gentlemen left early.").is_empty());
+    assert!(linked("THE GENTLEMEN").is_empty());
+    // Opening a sentence, where one ordinary word would not count.
+    assert_eq!(
+        linked("The Gentlemen claimed it."),
+        gentlemen("The Gentlemen")
+    );
+    assert_eq!(
+        linked("a claim by the Gentlemen group"),
+        gentlemen("the Gentlemen")
+    );
+    assert_eq!(
+        linked("on the TheGentlemen leak site"),
+        gentlemen("TheGentlemen")
+    );
+}
+
+#[test]
 fn tombstones_are_never_matched_and_explicit_keys_forward() {
     let yaml = "entities:\n  - key: \"actor:new\"\n    type: actor\n    name: \"Newname\"\n  - key: \"actor:old\"\n    type: actor\n    name: \"Oldname\"\n    merged_into: \"actor:new\"\n";
     let registry = Registry::parse("t.yaml", yaml).unwrap();
