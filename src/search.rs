@@ -108,6 +108,8 @@ pub struct Hit {
     pub id: String,
     /// Title.
     pub title: String,
+    /// The title as HTML: escaped, with `<b>` around the query's words.
+    pub title_html: String,
     /// `YYYY-MM-DD`.
     pub date: String,
     /// daily / weekly / entry.
@@ -628,12 +630,17 @@ fn hit(item: Item, score: f32, snippets: Option<&Snippets>, registry: Option<&Re
     let snippet = snippets
         .and_then(|snippets| snippet_html(&item, snippets, registry))
         .unwrap_or_else(|| escape_html(&item.summary));
+    let title_html = match snippets {
+        Some(snippets) => snippets.highlight(&item.title).to_html(),
+        None => escape_html(&item.title),
+    };
     Hit {
         page: format!("/items/{}", item.id),
         url: item.sources.first().map(|source| source.url.clone()),
         hosts: item.hosts().into_iter().map(str::to_string).collect(),
         id: item.id,
         title: item.title,
+        title_html,
         date: item.date,
         kind: item.kind.as_str().to_string(),
         brief: item.brief.map(|brief| brief.id),
@@ -645,20 +652,29 @@ fn hit(item: Item, score: f32, snippets: Option<&Snippets>, registry: Option<&Re
     }
 }
 
-/// The best fragment of the item's body around the query's words, or, for a hit
-/// found through an entity's alias alone, around the mentions of that entity.
+/// The best fragment of the item's body around the query's words; for a hit found
+/// through an entity's alias alone, around the mentions of that entity; else its
+/// summary, with the query's words highlighted where the summary holds them (a
+/// lead that is not in the body).
 fn snippet_html(item: &Item, snippets: &Snippets, registry: Option<&Registry>) -> Option<String> {
     let snippet = snippets.snippet(&item.body);
     if !snippet.is_empty() {
         return Some(snippet.to_html());
     }
-    let mentions = alias_mentions(item, snippets, registry?);
-    let snippet = snippets.mention_snippet(&item.body, &mentions);
+    if let Some(registry) = registry {
+        let mentions = alias_mentions(item, snippets, registry);
+        let snippet = snippets.mention_snippet(&item.body, &mentions);
+        if !snippet.is_empty() {
+            return Some(snippet.to_html());
+        }
+    }
+    let snippet = snippets.snippet(&item.summary);
     (!snippet.is_empty()).then(|| snippet.to_html())
 }
 
-/// The body's mentions of those of the item's entities whose name or an alias
-/// holds a query word, as byte ranges of the body weighted as that word.
+/// The body's mentions of those of the item's entities whose name, an alias or,
+/// for a CVE, its id holds a query word, as byte ranges of the body weighted as
+/// that word.
 fn alias_mentions(
     item: &Item,
     snippets: &Snippets,
@@ -668,11 +684,20 @@ fn alias_mentions(
     let body_start = item.text().len() - item.body.len();
     let mut found = Vec::new();
     for key in &item.entities {
-        let Some(entity) = registry.get(key) else {
-            continue;
+        let weight = match registry.get(key) {
+            Some(entity) => {
+                let spellings = crate::tagger::entity_spellings(entity);
+                snippets.label_weight(spellings.iter().map(String::as_str))
+            }
+            // A CVE id is its own name. One a list stands for (`CVE-2026-23927` in
+            // `CVE-2026-23926/27/28`) is found by its id, and shown where the list
+            // writes it.
+            None if crate::tagger::entity_type(key) == "cve" => {
+                snippets.term_weight(&key.to_ascii_lowercase())
+            }
+            None => None,
         };
-        let spellings = crate::tagger::entity_spellings(entity);
-        let Some(weight) = snippets.label_weight(spellings.iter().map(String::as_str)) else {
+        let Some(weight) = weight else {
             continue;
         };
         let in_body = item

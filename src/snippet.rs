@@ -142,6 +142,15 @@ impl Snippets {
         self
     }
 
+    /// The weight of `term` (analyzed), when it is a word of the query that stands
+    /// alone and some body holds.
+    pub fn term_weight(&self, term: &str) -> Option<Score> {
+        self.terms
+            .iter()
+            .find(|(known, _)| known == term)
+            .map(|(_, weight)| *weight)
+    }
+
     /// The weight of the rarest of `labels` (an entity's spellings) that the
     /// query looked up as a whole label, if any was.
     pub fn label_weight<'l>(&self, labels: impl IntoIterator<Item = &'l str>) -> Option<Score> {
@@ -159,7 +168,15 @@ impl Snippets {
 
     /// The best fragment of `text`; empty when no term is in it.
     pub fn snippet<'a>(&self, text: &'a str) -> Snippet<'a> {
-        self.best_fragment(text, &[])
+        self.best_fragment(text, &[], self.max_bytes)
+    }
+
+    /// All of `text` (a title), its query words and phrases highlighted as in a
+    /// fragment.
+    pub fn highlight<'a>(&self, text: &'a str) -> Snippet<'a> {
+        let mut whole = self.best_fragment(text, &[], text.len());
+        whole.fragment = 0..text.len();
+        whole
     }
 
     /// The best fragment of `text` counting each token inside one of `mentions`
@@ -169,10 +186,15 @@ impl Snippets {
         text: &'a str,
         mentions: &[(Range<usize>, Score)],
     ) -> Snippet<'a> {
-        self.best_fragment(text, mentions)
+        self.best_fragment(text, mentions, self.max_bytes)
     }
 
-    fn best_fragment<'a>(&self, text: &'a str, mentions: &[(Range<usize>, Score)]) -> Snippet<'a> {
+    fn best_fragment<'a>(
+        &self,
+        text: &'a str,
+        mentions: &[(Range<usize>, Score)],
+        max_bytes: usize,
+    ) -> Snippet<'a> {
         let mut best: Option<Candidate> = None;
         let mut fragment = Candidate::new(0);
         let mut normalizer = self.normalizer.clone();
@@ -191,7 +213,7 @@ impl Snippets {
             if token.len() >= MAX_TOKEN_BYTES {
                 continue;
             }
-            if token.end - fragment.start > self.max_bytes {
+            if token.end - fragment.start > max_bytes {
                 keep_better(&mut best, fragment);
                 fragment = Candidate::new(token.start);
             }
@@ -199,7 +221,7 @@ impl Snippets {
             // A phrase (or name) takes its words whole, one span even where one of
             // them was also typed alone; half of one, cut by the fragment, is not
             // highlighted.
-            let fits = fragment.start..fragment.start + self.max_bytes;
+            let fits = fragment.start..fragment.start + max_bytes;
             if let Some((mention, score)) = within(mentions, &token, &fits) {
                 fragment.offer_mention(mention, token, *score);
             } else if let Some(score) =

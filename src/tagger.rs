@@ -256,7 +256,7 @@ fn is_code_name(label: &str) -> bool {
 /// Whether `text` writes a hyphen or a space wherever `spelling` does: the scan
 /// reads both alike, a spelling in any case must keep its own.
 fn same_separators(spelling: &str, text: &str) -> bool {
-    let mut written = text.chars().map(as_hyphen);
+    let mut written = written(text);
     spelling.chars().all(|expected| match written.next() {
         Some(found) if matches!(expected, '-' | ' ') => found == expected,
         Some(_) => true,
@@ -264,19 +264,40 @@ fn same_separators(spelling: &str, text: &str) -> bool {
     })
 }
 
-/// Unicode's hyphens are the hyphen they look like, as search reads them too.
-fn as_hyphen(ch: char) -> char {
-    match ch {
-        hyphen if UNICODE_HYPHENS.contains(&hyphen) => '-',
-        other => other,
-    }
+/// The characters of `text` as a label is compared with them: Unicode's hyphens
+/// are the hyphen they look like, as search reads them too, and a run of spaces
+/// of any kind (a tab, a no-break space) is one space.
+fn written(text: &str) -> impl Iterator<Item = char> + '_ {
+    let mut previous = None;
+    text.chars()
+        .map(|ch| match ch {
+            hyphen if UNICODE_HYPHENS.contains(&hyphen) => '-',
+            space if is_space(space) => ' ',
+            other => other,
+        })
+        .filter(move |&ch| {
+            let repeated = ch == ' ' && previous == Some(' ');
+            previous = Some(ch);
+            !repeated
+        })
+}
+
+/// A space within a line: the ASCII space and tab, and Unicode's spaces (the
+/// no-break spaces U+00A0 and U+202F that editors keep names together with, and
+/// the other spaces of category Zs).
+fn is_space(ch: char) -> bool {
+    matches!(
+        ch,
+        ' ' | '\t' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+    )
 }
 
 /// Whether `text` is `label` as written, a Unicode hyphen for a hyphen; with
 /// `initial_free`, its first letter in either case.
 fn same_spelling(label: &str, text: &str, initial_free: bool) -> bool {
     let mut label = label.chars();
-    let mut text = text.chars().map(as_hyphen);
+    let mut text = written(text);
     if initial_free {
         let initial = |c: Option<char>| c.map(|c| c.to_lowercase().to_string());
         if initial(label.next()) != initial(text.next()) {
@@ -487,12 +508,14 @@ fn mentions_of(candidate: Candidate, text: &str) -> impl Iterator<Item = Mention
 /// `true` when `offset` opens a sentence: only spaces, quotes or emphasis stand
 /// between it and the start of the text, a sentence end, a colon or a line break.
 fn starts_sentence(text: &str, offset: usize) -> bool {
-    let before = text[..offset].trim_end_matches([' ', '\t', '*', '"', '\u{201C}', '(', '[']);
+    let before = text[..offset]
+        .trim_end_matches(|ch| is_space(ch) || matches!(ch, '*' | '"' | '\u{201C}' | '(' | '['));
     before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n', '\u{2014}', '|'])
 }
 
-/// Text folded to lower case for the automaton, Unicode hyphens as hyphens,
-/// with a map from folded byte offsets to original ones. The automaton matches
+/// Text folded to lower case for the automaton, Unicode hyphens as hyphens and
+/// a run of spaces as one ASCII space (see [`written`]), with a map from folded
+/// byte offsets to original ones. The automaton matches
 /// ASCII letters in either case, so only non-ASCII characters are folded here:
 /// most texts are used as they are.
 struct Folded<'t> {
@@ -509,6 +532,9 @@ impl<'t> Folded<'t> {
         // offset map.
         let mut folded = Cow::Borrowed(text);
         let bytes = text.as_bytes();
+        if memchr::memmem::find(bytes, b"  ").is_some() {
+            return Folded::mapped(text);
+        }
         let mut at = 0;
         while let Some(found) = next_non_ascii(bytes, at) {
             at = found;
@@ -517,7 +543,7 @@ impl<'t> Folded<'t> {
             };
             let mut lower = ch.to_lowercase();
             match (lower.len(), lower.next()) {
-                _ if UNICODE_HYPHENS.contains(&ch) => return Folded::mapped(text),
+                _ if UNICODE_HYPHENS.contains(&ch) || is_space(ch) => return Folded::mapped(text),
                 (1, Some(same)) if same == ch => {}
                 (1, Some(other)) if other.len_utf8() == ch.len_utf8() => {
                     let mut buffer = [0; 4];
@@ -543,6 +569,13 @@ impl<'t> Folded<'t> {
             if UNICODE_HYPHENS.contains(&ch) {
                 folded.push('-');
                 map.push(offset);
+                continue;
+            }
+            if is_space(ch) {
+                if !folded.ends_with(' ') {
+                    folded.push(' ');
+                    map.push(offset);
+                }
                 continue;
             }
             for lower in ch.to_lowercase() {
@@ -640,6 +673,12 @@ impl<'t> Boundaries<'t> {
         let bytes = self.text.as_bytes();
         if let Some(known) = ascii_boundary(bytes, offset) {
             return known;
+        }
+        // A space parts words, one that UAX #29 joins numbers with (U+202F) too.
+        let before = self.text[..offset].chars().next_back();
+        let after = self.text[offset..].chars().next();
+        if before.is_some_and(is_space) || after.is_some_and(is_space) {
+            return true;
         }
         let start = bytes[..offset]
             .iter()

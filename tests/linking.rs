@@ -229,6 +229,33 @@ fn tagging_a_whole_brief_agrees_with_ingest() {
     }
 }
 
+/// A name whose words are parted by a no-break space (U+00A0, U+202F), a tab or
+/// two spaces links as it does with one space: every item of the corpus, its
+/// spaces so replaced, gets the same entities.
+#[test]
+fn spaces_of_any_kind_link_as_one_space() {
+    let keys = |text: &str| -> Vec<String> {
+        let mut keys: Vec<String> = common::tagger()
+            .tag(text)
+            .into_iter()
+            .map(|mention| mention.key)
+            .collect();
+        keys.sort();
+        keys
+    };
+    let mut linked = 0;
+    for item in &common::parsed().items {
+        let text = item.text();
+        let keys_as_written = keys(&text);
+        for space in ["\u{a0}", "\u{202f}", "\t", "  ", " \u{a0}"] {
+            let replaced = text.replace(' ', space);
+            assert_eq!(keys(&replaced), keys_as_written, "{} {space:?}", item.id);
+        }
+        linked += usize::from(!keys_as_written.is_empty());
+    }
+    assert!(linked > 150, "{linked} items link an entity");
+}
+
 /// A name written with Unicode's hyphens (U+2011, as word processors keep a name
 /// on one line, or U+2010) links as it does with hyphens: every item of the
 /// corpus, its hyphens replaced by either, gets the same mentions of the same

@@ -123,6 +123,58 @@ fn a_cve_listed_after_a_slash_links_its_item() {
     }
 }
 
+/// A match in the title is highlighted there, and one in the summary alone (a TL;DR
+/// line the body does not repeat) is highlighted in the summary shown as snippet.
+#[test]
+fn titles_and_summaries_highlight_what_matched() {
+    let phrase = query("\"pre-auth command injection\"", 10);
+    assert_eq!(
+        ids(&phrase),
+        ["2026-W24/cve-2026-10520-cve-2026-10523-ivanti-sentry-pre-auth-command"]
+    );
+    assert_eq!(
+        phrase.hits[0].title_html,
+        "CVE-2026-10520 / CVE-2026-10523 — Ivanti Sentry: <b>pre-auth command injection</b> \
+         to root, now confirmed exploited and gateways backdoored"
+    );
+
+    let zero_day = query("zero-day", 100);
+    let patch_tuesday = zero_day
+        .hits
+        .iter()
+        .find(|hit| {
+            hit.id == "2026-06-10/cve-2026-47291-microsoft-june-patch-tuesday-http-sys-pre-aut"
+        })
+        .expect("the Patch Tuesday item's TL;DR line names the V8 zero-day");
+    assert!(
+        patch_tuesday.snippet.contains(
+            "separately Chrome patched an in-the-wild V8 <b>zero-day</b> (CVE-2026-11645"
+        ),
+        "{}",
+        patch_tuesday.snippet
+    );
+    assert_eq!(patch_tuesday.title_html, patch_tuesday.title);
+}
+
+/// A hit found through an id a list stands for shows where the list writes it: the
+/// roll-up table of 2026-05-07 writes Zabbix's ids only as `CVE-2026-23926/27/28`.
+#[test]
+fn a_listed_cve_is_highlighted_where_the_list_writes_it() {
+    let response = query("CVE-2026-23927", 10);
+    let rollup = response
+        .hits
+        .iter()
+        .find(|hit| hit.id == "2026-05-07/trending-vulnerabilities")
+        .expect("the roll-up table is a hit");
+    assert!(
+        rollup
+            .snippet
+            .contains("| CVE-2026-23926/<b>27</b>/28 | Zabbix"),
+        "{}",
+        rollup.snippet
+    );
+}
+
 // A CVE list pasted as one word is either id. Copy Fail's items write
 // CVE-2026-31431 and no text names CVE-2026-31432; cPanel's item of 2026-05-04 and
 // W19's brief text write `CVE-2026-29201/29202`; Zabbix's `CVE-2026-23926/27/28`

@@ -9,7 +9,7 @@
 //! and counts are written, so a number is listed only when it reads as a CVE
 //! sequence number and nothing after it makes it part of something else.
 
-use super::{Boundaries, Candidate};
+use super::{is_space, Boundaries, Candidate};
 use crate::corpus::is_cve_number;
 
 /// Every CVE id of `text`, listed ones included; keys are upper-case.
@@ -91,7 +91,7 @@ fn listed_after(text: &str, boundaries: &Boundaries, id: &WrittenId) -> Vec<Cand
     let mut listed = Vec::new();
     let mut at = id.end;
 
-    while let Some(first) = after_separator(bytes, at) {
+    while let Some(first) = after_separator(text, at) {
         let last = first + digits(bytes, first);
         let number = sequence_number(&previous, &text[first..last])
             .filter(|_| boundaries.is_end(text, last) && !goes_on(bytes, last));
@@ -135,21 +135,25 @@ fn sequence_number(previous: &str, written: &str) -> Option<String> {
     (!year && is_cve_number("1999", &number)).then_some(number)
 }
 
-/// Where a listed number would start after `at`: past a slash with at most one
-/// space on either side and an optional hyphen (`/ -10523`).
-fn after_separator(bytes: &[u8], at: usize) -> Option<usize> {
-    let mut at = at;
-    let mut skip = |byte: u8| {
-        let found = bytes.get(at) == Some(&byte);
-        at += usize::from(found);
-        found
-    };
-    skip(b' ');
-    if !skip(b'/') {
+/// Where a listed number would start after `at`: past a slash with spaces on
+/// either side or none and an optional hyphen (`/ -10523`).
+fn after_separator(text: &str, at: usize) -> Option<usize> {
+    let at = past_spaces(text, at);
+    if text.as_bytes().get(at) != Some(&b'/') {
         return None;
     }
-    skip(b' ');
-    Some(at + hyphen_at(bytes, at).unwrap_or(0))
+    let at = past_spaces(text, at + 1);
+    Some(at + hyphen_at(text.as_bytes(), at).unwrap_or(0))
+}
+
+/// The end of the run of spaces (of any kind, see [`is_space`]) at `at`.
+fn past_spaces(text: &str, at: usize) -> usize {
+    let run: usize = text[at..]
+        .chars()
+        .take_while(|&ch| is_space(ch))
+        .map(char::len_utf8)
+        .sum();
+    at + run
 }
 
 /// `true` when the number ending at `end` goes on as a date, a range, a version

@@ -123,7 +123,7 @@ fn answer(request: &SearchRequest, response: &SearchResponse) -> Markup {
 fn hit_row(hit: &Hit) -> Markup {
     html! {
         li.hit data-id=(hit.id) {
-            a.title href=(item_href(&hit.id)) { (hit.title) }
+            a.title href=(item_href(&hit.id)) { (PreEscaped(&hit.title_html)) }
             div.meta {
                 (hit.date) " · " (hit.section) " · " (hit.kind)
                 @if hit.rollup { " · roll-up" }
