@@ -653,7 +653,8 @@ fn hit(item: Item, score: f32, snippets: Option<&Snippets>, registry: Option<&Re
 }
 
 /// The best fragment of the item's body around the query's words; for a hit found
-/// through an entity's alias alone, around the mentions of that entity; else its
+/// through a CVE id its list stands for or an entity's alias alone, around where
+/// the body writes them; else its
 /// summary, with the query's words highlighted where the summary holds them (a
 /// lead that is not in the body).
 fn snippet_html(item: &Item, snippets: &Snippets, registry: Option<&Registry>) -> Option<String> {
@@ -661,8 +662,11 @@ fn snippet_html(item: &Item, snippets: &Snippets, registry: Option<&Registry>) -
     if !snippet.is_empty() {
         return Some(snippet.to_html());
     }
+    let mut mentions = listed_cves(&item.body, snippets);
     if let Some(registry) = registry {
-        let mentions = alias_mentions(item, snippets, registry);
+        mentions.extend(alias_mentions(item, snippets, registry));
+    }
+    if !mentions.is_empty() {
         let snippet = snippets.mention_snippet(&item.body, &mentions);
         if !snippet.is_empty() {
             return Some(snippet.to_html());
@@ -672,9 +676,17 @@ fn snippet_html(item: &Item, snippets: &Snippets, registry: Option<&Registry>) -
     (!snippet.is_empty()).then(|| snippet.to_html())
 }
 
-/// The body's mentions of those of the item's entities whose name, an alias or,
-/// for a CVE, its id holds a query word, as byte ranges of the body weighted as
-/// that word.
+/// Where `body` writes a CVE id that the query asks for as part of a list
+/// (`27` of `CVE-2026-23926/27/28` for `CVE-2026-23927`), weighted as that id.
+fn listed_cves(body: &str, snippets: &Snippets) -> Vec<(std::ops::Range<usize>, f32)> {
+    crate::tagger::cve_places(body)
+        .into_iter()
+        .filter_map(|(range, id)| Some((range, snippets.term_weight(&id.to_ascii_lowercase())?)))
+        .collect()
+}
+
+/// The body's mentions of those of the item's entities whose name or an alias
+/// holds a query word, as byte ranges of the body weighted as that word.
 fn alias_mentions(
     item: &Item,
     snippets: &Snippets,
@@ -684,20 +696,11 @@ fn alias_mentions(
     let body_start = item.text().len() - item.body.len();
     let mut found = Vec::new();
     for key in &item.entities {
-        let weight = match registry.get(key) {
-            Some(entity) => {
-                let spellings = crate::tagger::entity_spellings(entity);
-                snippets.label_weight(spellings.iter().map(String::as_str))
-            }
-            // A CVE id is its own name. One a list stands for (`CVE-2026-23927` in
-            // `CVE-2026-23926/27/28`) is found by its id, and shown where the list
-            // writes it.
-            None if crate::tagger::entity_type(key) == "cve" => {
-                snippets.term_weight(&key.to_ascii_lowercase())
-            }
-            None => None,
+        let Some(entity) = registry.get(key) else {
+            continue;
         };
-        let Some(weight) = weight else {
+        let spellings = crate::tagger::entity_spellings(entity);
+        let Some(weight) = snippets.label_weight(spellings.iter().map(String::as_str)) else {
             continue;
         };
         let in_body = item

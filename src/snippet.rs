@@ -29,6 +29,10 @@ use crate::index::analyzer::{label_term, normalizer, token_positions, MAX_TOKEN_
 use crate::query::Highlights;
 use crate::search::escape_html;
 
+/// The weight of a query word that no body holds, as [`weighted_terms`] weighs a
+/// term by the bodies that hold it: `1 / (1 + 0)`.
+const UNHELD_WEIGHT: Score = 1.0;
+
 /// Cuts snippets for one query.
 pub struct Snippets {
     /// The query's terms in the snippet field, with their weight.
@@ -41,6 +45,8 @@ pub struct Snippets {
     /// The query's phrases: their words are highlighted where they stand together,
     /// as one span, and not where they stand apart.
     phrases: Vec<Phrase>,
+    /// The terms of the words typed outside phrases, held by a body or not.
+    typed: BTreeSet<String>,
     /// Longest fragment, in bytes (Tantivy's generator also counts bytes).
     max_bytes: usize,
     normalizer: TextAnalyzer,
@@ -106,6 +112,7 @@ impl Snippets {
             terms,
             label_terms: Vec::new(),
             phrases: Vec::new(),
+            typed: BTreeSet::new(),
             max_bytes,
             normalizer: normalizer(),
         }
@@ -139,16 +146,19 @@ impl Snippets {
         // not an exclusion's, which are among the query's terms too.
         self.terms
             .retain(|(term, _)| highlights.words.contains(term));
+        self.typed.clone_from(&highlights.words);
         self
     }
 
     /// The weight of `term` (analyzed), when it is a word of the query that stands
-    /// alone and some body holds.
+    /// alone: its rarity where some body holds it, else that of a word no body
+    /// holds (a CVE id that only a list stands for).
     pub fn term_weight(&self, term: &str) -> Option<Score> {
-        self.terms
-            .iter()
-            .find(|(known, _)| known == term)
-            .map(|(_, weight)| *weight)
+        let held = self.terms.iter().find(|(known, _)| known == term);
+        match held {
+            Some((_, weight)) => Some(*weight),
+            None => self.typed.contains(term).then_some(UNHELD_WEIGHT),
+        }
     }
 
     /// The weight of the rarest of `labels` (an entity's spellings) that the

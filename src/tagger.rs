@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::Range;
 
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
@@ -620,6 +621,21 @@ pub fn cve_ids(text: &str) -> Vec<String> {
         }
     }
     ids
+}
+
+/// Where `text` writes a CVE id, listed ones included (`27` of
+/// `CVE-2026-23926/27/28`), each with its id in upper case.
+pub fn cve_places(text: &str) -> Vec<(Range<usize>, String)> {
+    cve::candidates(text, &Boundaries::new(text))
+        .into_iter()
+        .flat_map(|candidate| {
+            let range = candidate.start..candidate.end;
+            candidate
+                .keys
+                .into_iter()
+                .map(move |key| (range.clone(), key))
+        })
+        .collect()
 }
 
 /// A folded label with its hyphens as spaces, as the scan reads a text (see

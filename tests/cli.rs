@@ -254,7 +254,7 @@ fn tag_given_text_instead_of_a_file_says_how_to_pass_text() {
     assert_eq!(
         text(&output.stderr).trim(),
         format!(
-            "error: {}: line 2, byte 15: not UTF-8 text; save it as UTF-8",
+            "error: {}: line 2, byte 15 of the text: not UTF-8 text; save it as UTF-8",
             latin1.display()
         )
     );

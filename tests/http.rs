@@ -1005,6 +1005,20 @@ async fn entity_list_counts_items_and_matches_aliases() {
     assert!(rows.windows(2).all(|pair| pair[0].1 >= pair[1].1));
     assert!(rows.iter().all(|(key, _)| key.starts_with("CVE-")));
     assert!(cves["total"].as_u64().unwrap() > 100);
+
+    // No registry entity is a product, but two unregistered keys that entries
+    // link are: the list shows them, so its type filter takes them.
+    let products = json_ok("/api/entities?type=product").await;
+    assert_eq!(
+        pairs(&products["entities"], "key", "items"),
+        [
+            ("product:citrix-netscaler".to_string(), 1),
+            (
+                "product:progress-telerik-ui-for-asp-net-ajax".to_string(),
+                1
+            )
+        ]
+    );
 }
 
 #[tokio::test]
@@ -1113,6 +1127,27 @@ async fn search_page_has_results_facets_dates_and_pages() {
     assert!(all
         .html()
         .contains("rel=\"next\" href=\"/search?offset=20\""));
+
+    // Past the last of Turla's 3 hits: said so, and "previous" is the last page.
+    let past = get("/search?q=Turla&offset=60").await;
+    let past = past.html();
+    assert!(past.contains("No results past the first 3."), "{past}");
+    assert!(
+        past.contains("rel=\"prev\" href=\"/search?q=Turla\""),
+        "{past}"
+    );
+
+    // A month's link keeps the range asked for: 24 ransomware hits of May fall
+    // from the 7th on, as the facet counts them.
+    let ranged = get("/search?q=ransomware&from=2026-05-07&to=2026-07-01").await;
+    let ranged = ranged.html();
+    assert!(
+        ranged.contains("href=\"/search?q=ransomware&amp;from=2026-05-07&amp;to=2026-05-31\">2026-05</a> <span class=\"count\">24</span>"),
+        "{ranged}"
+    );
+    assert!(ranged.contains("to=2026-06-30\">2026-06</a> <span class=\"count\">8</span>"));
+    let may = json_ok("/api/search?q=ransomware&from=2026-05-07&to=2026-05-31").await;
+    assert_eq!(may["total"], 24);
 
     let hostile = get("/search?q=%3Cscript%3Ealert(1)%3C/script%3E").await;
     assert_eq!(hostile.status, StatusCode::OK);

@@ -175,6 +175,32 @@ fn a_listed_cve_is_highlighted_where_the_list_writes_it() {
     );
 }
 
+/// Brief-level text links no entity, so an id it writes only in a list's short
+/// form is one of its keywords: W24's vulnerability table writes Acer's pair only
+/// as `CVE-2026-49200 / -49201`, and no item names the second.
+#[test]
+fn an_id_only_a_brief_level_list_stands_for_is_found() {
+    let response = query("CVE-2026-49201", 10);
+    assert_eq!(ids(&response), ["2026-W24"]);
+    assert!(
+        response.hits[0]
+            .snippet
+            .contains("| CVE-2026-49200 / -<b>49201</b> | Acer Wave-7 routers |"),
+        "{}",
+        response.hits[0].snippet
+    );
+    let zabbix = query("CVE-2026-23927", 10);
+    assert_eq!(
+        ids(&zabbix),
+        [
+            "2026-05-07/cve-2026-23926-cve-2026-23927-cve-2026-23928-zabbix-xss-and",
+            "2026-05-07/trending-vulnerabilities",
+            "2026-05-07",
+            "2026-W19"
+        ]
+    );
+}
+
 // A CVE list pasted as one word is either id. Copy Fail's items write
 // CVE-2026-31431 and no text names CVE-2026-31432; cPanel's item of 2026-05-04 and
 // W19's brief text write `CVE-2026-29201/29202`; Zabbix's `CVE-2026-23926/27/28`

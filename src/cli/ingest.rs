@@ -184,8 +184,14 @@ pub(super) fn gen_corpus(
         seed,
         entities,
     };
-    let generated = dossier::synthetic::generate(&settings.corpus, out, &options)
-        .with_context(|| format!("writing a synthetic corpus to {}", out.display()))?;
+    let generated =
+        dossier::synthetic::generate(&settings.corpus, out, &options).with_context(|| {
+            format!(
+                "recombining the corpus at {} (--from) into {}",
+                settings.corpus.display(),
+                out.display()
+            )
+        })?;
     let dated = match generated.items {
         0 => String::new(),
         _ => format!(", {} to {}", generated.dates.0, generated.dates.1),

@@ -87,7 +87,7 @@ fn read_text(file: &str) -> Result<String> {
             .filter(|&&byte| byte == b'\n')
             .count();
         UsageError(format!(
-            "{name}: line {line}, byte {at}: not UTF-8 text; save it as UTF-8"
+            "{name}: line {line}, byte {at} of the text: not UTF-8 text; save it as UTF-8"
         ))
         .into()
     })

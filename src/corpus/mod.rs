@@ -32,7 +32,7 @@ pub enum CorpusError {
         source: std::io::Error,
     },
     /// The file is not UTF-8.
-    #[error("{path}:{line}: not valid UTF-8 (byte {offset}); save the file as UTF-8")]
+    #[error("{path}:{line}: not valid UTF-8 (byte {offset} of the file); save the file as UTF-8")]
     Utf8 {
         /// The file.
         path: String,
@@ -686,7 +686,7 @@ mod tests {
             SourceFile::new("briefs/2026-05-06.md", b"# T\n\nok\n\xff bad\n".to_vec()).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "briefs/2026-05-06.md:4: not valid UTF-8 (byte 8); save the file as UTF-8"
+            "briefs/2026-05-06.md:4: not valid UTF-8 (byte 8 of the file); save the file as UTF-8"
         );
     }
 }

@@ -12,7 +12,7 @@
 mod facts;
 mod per_value;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -781,6 +781,16 @@ pub fn list_entities(
     let total = rows.len();
     rows.truncate(filter.limit);
     Ok((rows, total))
+}
+
+/// The types of every key that items link, registered or not (`product` for an
+/// unregistered `product:citrix-netscaler`).
+pub fn linked_types(index: &DossierIndex) -> Result<BTreeSet<String>, IndexError> {
+    let counts = item_counts(index)?;
+    Ok(counts
+        .keys()
+        .map(|key| entity_type(key).to_string())
+        .collect())
 }
 
 /// Items per entity key over all items: one facet pass.

@@ -17,6 +17,7 @@ use super::{AppState, PathText};
 use crate::annotate::{annotate, Annotation};
 use crate::entity_page::{self, EntityFilter, EntityPage, EntitySummary};
 use crate::index::reader::item_by_id;
+use crate::index::DossierIndex;
 use crate::item::Item;
 use crate::search::{self, SearchResponse};
 use crate::tagger::{describe, display_name, entity_type, DescribedMention};
@@ -58,7 +59,7 @@ pub(crate) async fn entities(
     let params = Params::parse(raw.as_deref())?;
     let list = state
         .blocking(move |index, linked| {
-            let filter = entity_filter(&params, &linked.registry)?;
+            let filter = entity_filter(&params, index, &linked.registry)?;
             let (entities, total) = entity_page::list_entities(index, &linked.registry, &filter)?;
             Ok(EntityList { total, entities })
         })
@@ -69,15 +70,21 @@ pub(crate) async fn entities(
 /// Reads and checks the parameters of the entity list.
 pub(crate) fn entity_filter(
     params: &Params,
+    index: &DossierIndex,
     registry: &crate::registry::Registry,
 ) -> Result<EntityFilter, AppError> {
     params.only(&["type", "prefix", "limit"])?;
     let kind = params.one("type")?.map(|kind| kind.trim().to_lowercase());
     if let Some(kind) = &kind {
-        let mut known: BTreeSet<&str> = registry.all().iter().map(|e| e.kind.as_str()).collect();
-        known.insert("cve");
-        if !known.contains(kind.as_str()) {
-            let known: Vec<&str> = known.into_iter().collect();
+        let mut known: BTreeSet<String> = registry.all().iter().map(|e| e.kind.clone()).collect();
+        known.insert("cve".to_string());
+        // The types of unregistered keys that items link (`product:…`) are listed
+        // too; they are read from the index only for a type the registry lacks.
+        if !known.contains(kind) {
+            known.extend(entity_page::linked_types(index)?);
+        }
+        if !known.contains(kind) {
+            let known: Vec<&str> = known.iter().map(String::as_str).collect();
             return Err(AppError::BadRequest(format!(
                 "type: unknown entity type `{kind}`; valid: {}",
                 known.join(", ")

@@ -76,7 +76,7 @@ pub(crate) async fn entities(State(state): State<AppState>, RawQuery(raw): RawQu
     let params = Params::parse(raw.as_deref())?;
     let page = state
         .blocking(move |index, linked| {
-            let filter = entity_filter(&params, &linked.registry)?;
+            let filter = entity_filter(&params, index, &linked.registry)?;
             let (rows, total) = entity_page::list_entities(index, &linked.registry, &filter)?;
             Ok(templates::entity::list(
                 &rows,

@@ -28,14 +28,36 @@ pub(crate) struct Params {
 }
 
 /// A name or value of `application/x-www-form-urlencoded`: `+` is a space, `%XX`
-/// a byte; `None` when the bytes are not UTF-8.
-fn form_decoded(text: &str) -> Option<String> {
+/// a byte. Refused, with why: a `%` that begins no escape (`%ZZ`, a trailing `%2`),
+/// which a lenient decoder would keep as typed, and bytes that are not UTF-8.
+fn form_decoded(text: &str) -> Result<String, Undecodable> {
+    let bytes = text.as_bytes();
+    let loose = memchr::memchr_iter(b'%', bytes).find(|&at| {
+        let hex = |offset: usize| bytes.get(at + offset).is_some_and(u8::is_ascii_hexdigit);
+        !(hex(1) && hex(2))
+    });
+    if let Some(at) = loose {
+        let end = (at + 3).min(text.len());
+        let written = text.get(at..end).unwrap_or("%");
+        return Err(Undecodable::LooseEscape(written.to_string()));
+    }
     let spaced = text.replace('+', " ");
     percent_encoding::percent_decode_str(&spaced)
         .decode_utf8()
-        .ok()
         .map(|decoded| decoded.into_owned())
+        .map_err(|_| Undecodable::NotText)
 }
+
+/// Why a name or value cannot be decoded.
+enum Undecodable {
+    /// A `%` that begins no escape, with what follows it.
+    LooseEscape(String),
+    /// Escaped bytes that are not UTF-8.
+    NotText,
+}
+
+/// How to write a `%` that begins no escape.
+const ESCAPE_HINT: &str = "is no percent-escape (%XX, two hex digits; a % itself is %25)";
 
 impl Params {
     /// Decodes a raw query string (without the `?`). A name or value whose bytes
@@ -49,16 +71,25 @@ impl Params {
             .filter(|part| !part.is_empty())
         {
             let (key, value) = part.split_once('=').unwrap_or((part, ""));
-            let not_text = || {
-                AppError::BadRequest(format!(
-                    "`{part}`: its percent-encoded bytes are not UTF-8 text"
-                ))
-            };
-            let key = form_decoded(key).ok_or_else(not_text)?;
-            let value = form_decoded(value).ok_or_else(|| {
-                AppError::BadRequest(format!(
-                    "{key}: the percent-encoded bytes of `{part}` are not UTF-8 text"
-                ))
+            let key = form_decoded(key).map_err(|why| {
+                AppError::BadRequest(match why {
+                    Undecodable::LooseEscape(written) => {
+                        format!("`{part}`: `{written}` {ESCAPE_HINT}")
+                    }
+                    Undecodable::NotText => {
+                        format!("`{part}`: its percent-encoded bytes are not UTF-8 text")
+                    }
+                })
+            })?;
+            let value = form_decoded(value).map_err(|why| {
+                AppError::BadRequest(match why {
+                    Undecodable::LooseEscape(written) => {
+                        format!("{key}: `{written}` in `{part}` {ESCAPE_HINT}")
+                    }
+                    Undecodable::NotText => {
+                        format!("{key}: the percent-encoded bytes of `{part}` are not UTF-8 text")
+                    }
+                })
             })?;
             pairs.push((key, value));
         }
@@ -238,6 +269,24 @@ mod tests {
             error.to_string(),
             "q: the percent-encoded bytes of `q=qilin%FF%EF%BF%BD` are not UTF-8 text"
         );
+        for (raw, error) in [
+            (
+                "q=%ZZ",
+                "q: `%ZZ` in `q=%ZZ` is no percent-escape (%XX, two hex digits; a % itself is %25)",
+            ),
+            (
+                "q=ransomware%2",
+                "q: `%2` in `q=ransomware%2` is no percent-escape (%XX, two hex digits; a % \
+                 itself is %25)",
+            ),
+            (
+                "x%=1",
+                "`x%=1`: `%` is no percent-escape (%XX, two hex digits; a % itself is %25)",
+            ),
+        ] {
+            assert_eq!(Params::parse(Some(raw)).unwrap_err().to_string(), error);
+        }
+        assert_eq!(Params::parse(Some("q=100%25")).unwrap().all("q"), ["100%"]);
         let error = Params::parse(Some("%FF=1")).unwrap_err();
         assert_eq!(
             error.to_string(),

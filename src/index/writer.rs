@@ -803,12 +803,31 @@ fn keywords(item: &Item) -> String {
         &footer.techniques,
         &footer.cves,
     ];
-    lists
+    let mut keywords: Vec<&str> = lists
         .iter()
         .flat_map(|list| list.iter())
         .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    let listed = match item.level {
+        Level::Item => Vec::new(),
+        Level::Brief => listed_cves(&item.body),
+    };
+    keywords.extend(listed.iter().map(String::as_str));
+    keywords.join("\n")
+}
+
+/// The CVE ids that a brief-level text writes only in a list's short form (`27`
+/// of `CVE-2026-23926/27/28`). An item is found by them through the CVE it links;
+/// brief-level text links none, so they are its keywords.
+fn listed_cves(body: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for (range, id) in crate::tagger::cve_places(body) {
+        let short = !body[range].eq_ignore_ascii_case(&id);
+        if short && !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
 }
 
 /// The label terms of an item's registered entities (every spelling of their

@@ -100,6 +100,8 @@ fn answer(request: &SearchRequest, response: &SearchResponse) -> Markup {
                 p.meta #summary {
                     @if response.total == 0 {
                         "No results."
+                    } @else if response.hits.is_empty() {
+                        "No results past the first " (response.total) "."
                     } @else {
                         "Results " (first) "–" (last) " of " (response.total)
                         " · sorted by " (match response.sort { Sort::Relevance => "relevance", Sort::Date => "date" })
@@ -237,15 +239,20 @@ fn facet_list(
     }
 }
 
-/// Months filter through the date range: a click sets from/to to the month.
+/// Months filter through the date range: a click sets from/to to the month, within
+/// the range already asked for, so that the link finds the count it shows.
 fn month_list(request: &SearchRequest, months: &[FacetCount]) -> Markup {
     let link = |month: &str| {
         let mut pairs: Vec<(String, String)> = pairs(request)
             .into_iter()
             .filter(|(key, _)| key != "from" && key != "to")
             .collect();
-        pairs.push(("from".into(), format!("{month}-01")));
-        pairs.push(("to".into(), format!("{month}-{:02}", month_length(month))));
+        let first = format!("{month}-01");
+        let last = format!("{month}-{:02}", month_length(month));
+        let from = request.from.clone().filter(|from| *from > first);
+        let to = request.to.clone().filter(|to| *to < last);
+        pairs.push(("from".into(), from.unwrap_or(first)));
+        pairs.push(("to".into(), to.unwrap_or(last)));
         href("/search", &pairs)
     };
     html! {
@@ -270,8 +277,10 @@ fn pagination(request: &SearchRequest, response: &SearchResponse) -> Markup {
         }
         href("/search", &pairs)
     };
-    let previous =
-        (response.offset > 0).then(|| page(response.offset.saturating_sub(request.limit)));
+    // Past the last hit, "previous" is the last page that has hits.
+    let last_page = response.total.saturating_sub(1) / request.limit.max(1) * request.limit;
+    let previous = (response.offset > 0)
+        .then(|| page(response.offset.saturating_sub(request.limit).min(last_page)));
     let next = (response.offset + response.hits.len() < response.total)
         .then(|| page(response.offset + request.limit));
     html! {
