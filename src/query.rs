@@ -64,6 +64,12 @@ pub enum QueryError {
         /// Column of the excluded word.
         column: usize,
     },
+    /// Brackets around several words where they would change the meaning.
+    #[error("query: the brackets at column {column} would group words, which queries do not do: every word must match already, and OR joins the word, quoted phrase or name on each side; quote a phrase, or leave the brackets out")]
+    Grouping {
+        /// Column of the opening bracket.
+        column: usize,
+    },
     /// Only punctuation: matching every item, as an empty query does, would answer
     /// a question nobody asked.
     #[error("query: there is no word or number to search for, only punctuation; leave it empty to list every item")]
@@ -121,7 +127,9 @@ pub fn parse_with(text: &str, names: &dyn Names) -> Result<ParsedQuery, QueryErr
             max: MAX_QUERY_CHARS,
         });
     }
-    let lexemes = bind_names(lex(text)?, names);
+    let lexemes = lex(text)?;
+    refuse_grouping(&lexemes)?;
+    let lexemes = bind_names(lexemes, names);
     let mut clauses: Vec<Clause> = Vec::new();
     let mut pending_or: Option<usize> = None;
     // `NOT word` is `-word`, as analysts used to Lucene type it: read as a word, it
@@ -266,6 +274,36 @@ fn lex(text: &str) -> Result<Vec<Lexeme>, QueryError> {
         at = end.max(start + 1);
     }
     Ok(lexemes)
+}
+
+/// Refuses brackets around several words where grouping would change what is
+/// asked: after `-`, `NOT` or `OR`, around an `OR`, or before one
+/// (`NIS2 OR (Qilin France)`). Read as punctuation, they silently asked for
+/// something else. Brackets elsewhere are pasted text (`Qilin (Agenda) affiliate`),
+/// and around one word they change nothing.
+fn refuse_grouping(lexemes: &[Lexeme]) -> Result<(), QueryError> {
+    let operator =
+        |at: usize, name: &str| lexemes.get(at).is_some_and(|l| !l.quoted && l.text == name);
+    for (open, lexeme) in lexemes.iter().enumerate() {
+        if lexeme.quoted || !lexeme.text.starts_with('(') || lexeme.text.ends_with(')') {
+            continue;
+        }
+        let Some(close) = (open + 1..lexemes.len())
+            .find(|&at| !lexemes[at].quoted && lexemes[at].text.ends_with(')'))
+        else {
+            continue;
+        };
+        let after_operator = open
+            .checked_sub(1)
+            .is_some_and(|before| operator(before, "OR") || operator(before, "NOT"));
+        let holds_or = (open + 1..close).any(|at| operator(at, "OR"));
+        if lexeme.negated || after_operator || holds_or || operator(close + 1, "OR") {
+            return Err(QueryError::Grouping {
+                column: lexeme.column,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Words that spell a name beside an `OR` are read as if quoted: `Midnight
@@ -882,6 +920,33 @@ mod tests {
             parse("Qilin OR NOT Akira"),
             Err(QueryError::NegatedAlternative { column: 10 })
         );
+    }
+
+    #[test]
+    fn brackets_that_would_group_words_are_refused() {
+        for (query, column) in [
+            ("NIS2 OR (Qilin France)", 9),
+            ("(Qilin France) OR NIS2", 1),
+            ("(NIS2 OR Qilin) France", 1),
+            ("-(ransomware Akira)", 1),
+            ("NOT (ransomware Akira)", 5),
+        ] {
+            assert_eq!(
+                parse(query),
+                Err(QueryError::Grouping { column }),
+                "{query}"
+            );
+        }
+        // Pasted text, and brackets around one word, mean what they say as words.
+        for query in [
+            "Qilin (Agenda) affiliate",
+            "Qilin (Agenda) OR Akira",
+            "NIS2 OR (Qilin)",
+            "breach (July 2026)",
+            "-(Akira)",
+        ] {
+            assert!(parse(query).is_ok(), "{query}");
+        }
     }
 
     #[test]

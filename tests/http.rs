@@ -1006,6 +1006,29 @@ async fn entity_list_counts_items_and_matches_aliases() {
     assert!(rows.iter().all(|(key, _)| key.starts_with("CVE-")));
     assert!(cves["total"].as_u64().unwrap() > 100);
 
+    // Pages of the list are windows of one ranking.
+    let three = json_ok("/api/entities?limit=3").await;
+    let window = json_ok("/api/entities?limit=2&offset=1").await;
+    assert_eq!(window["total"], three["total"]);
+    assert_eq!(
+        pairs(&window["entities"], "key", "items"),
+        pairs(&three["entities"], "key", "items")[1..]
+    );
+    let html = get("/entities?limit=2&offset=2").await.body;
+    assert!(html.contains("3–4 of "), "{html}");
+    assert!(
+        html.contains(r#"rel="prev" href="/entities?limit=2""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"rel="next" href="/entities?limit=2&amp;offset=4""#),
+        "{html}"
+    );
+    assert_eq!(
+        get("/api/entities?offset=100001").await.status,
+        StatusCode::BAD_REQUEST
+    );
+
     // No registry entity is a product, but two unregistered keys that entries
     // link are: the list shows them, so its type filter takes them.
     let products = json_ok("/api/entities?type=product").await;

@@ -716,13 +716,16 @@ pub struct EntityFilter {
     pub kind: Option<String>,
     /// Only entities with a name, alias or key starting with this, in any case.
     pub prefix: Option<String>,
+    /// Rows skipped, most items first: where a page of the list starts.
+    pub offset: usize,
     /// Most rows.
     pub limit: usize,
 }
 
 /// The entity list: every live registry entity, plus every CVE and unregistered
 /// key that items link; with item counts from one facet pass over all items. Most
-/// items first, ties by name. Returns the rows and the number that matched.
+/// items first, ties by name. Returns the filter's page of rows and the number that
+/// matched.
 pub fn list_entities(
     index: &DossierIndex,
     registry: &Registry,
@@ -779,8 +782,12 @@ pub fn list_entities(
             .then_with(|| a.key.cmp(&b.key))
     });
     let total = rows.len();
-    rows.truncate(filter.limit);
-    Ok((rows, total))
+    let page = rows
+        .into_iter()
+        .skip(filter.offset)
+        .take(filter.limit)
+        .collect();
+    Ok((page, total))
 }
 
 /// The types of every key that items link, registered or not (`product` for an

@@ -15,7 +15,7 @@ use super::error::AppError;
 use super::params::Params;
 use super::{AppState, PathText};
 use crate::annotate::{annotate, Annotation};
-use crate::entity_page::{self, EntityFilter, EntityPage, EntitySummary};
+use crate::entity_page::{self, EntityFilter, EntityPage, EntitySummary, MAX_OFFSET};
 use crate::index::reader::item_by_id;
 use crate::index::DossierIndex;
 use crate::item::Item;
@@ -51,7 +51,7 @@ pub(crate) struct EntityList {
     pub(crate) entities: Vec<EntitySummary>,
 }
 
-/// `GET /api/entities?type=&prefix=&limit=`.
+/// `GET /api/entities?type=&prefix=&limit=&offset=`.
 pub(crate) async fn entities(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
@@ -73,7 +73,7 @@ pub(crate) fn entity_filter(
     index: &DossierIndex,
     registry: &crate::registry::Registry,
 ) -> Result<EntityFilter, AppError> {
-    params.only(&["type", "prefix", "limit"])?;
+    params.only(&["type", "prefix", "limit", "offset"])?;
     let kind = params.one("type")?.map(|kind| kind.trim().to_lowercase());
     if let Some(kind) = &kind {
         let mut known: BTreeSet<String> = registry.all().iter().map(|e| e.kind.clone()).collect();
@@ -97,9 +97,16 @@ pub(crate) fn entity_filter(
             "limit: must be between 1 and {MAX_ENTITY_LIMIT}, got {limit}"
         )));
     }
+    let offset = params.number("offset")?.unwrap_or(0);
+    if offset > MAX_OFFSET {
+        return Err(AppError::BadRequest(format!(
+            "offset: must be at most {MAX_OFFSET}, got {offset}"
+        )));
+    }
     Ok(EntityFilter {
         kind,
         prefix: params.one("prefix")?,
+        offset,
         limit,
     })
 }

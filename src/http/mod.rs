@@ -5,7 +5,7 @@
 //! | route | answer |
 //! | --- | --- |
 //! | `GET /api/search?q=&section=&host=&entity=&from=&to=&sort=&limit=&offset=` | the JSON of `dossier search --json`; repeated filters are alternatives, different filters must all hold |
-//! | `GET /api/entities?type=&prefix=&limit=` | `{"total", "entities": [{key, name, type, items, matched}]}`, most items first |
+//! | `GET /api/entities?type=&prefix=&limit=&offset=` | `{"total", "entities": [{key, name, type, items, matched}]}`, most items first |
 //! | `GET /api/entities/{key}` | the [`crate::entity_page::EntityPage`] of a key (`actor:apt42`, `actor%3Aapt42`, `CVE-2026-31431`) |
 //! | `GET /api/items/{id}` | one item (ids contain `/`) with its text, described mentions and entities |
 //! | `POST /api/tag[?suggest=1]` | body text or `{"text": …}`; `{"mentions": […], "suggestions": […]}` |

@@ -71,19 +71,14 @@ pub(crate) async fn search(
     Ok((status, Html(page.into_string())).into_response())
 }
 
-/// `/entities?prefix=&type=&limit=`.
+/// `/entities?prefix=&type=&limit=&offset=`.
 pub(crate) async fn entities(State(state): State<AppState>, RawQuery(raw): RawQuery) -> PageResult {
     let params = Params::parse(raw.as_deref())?;
     let page = state
         .blocking(move |index, linked| {
             let filter = entity_filter(&params, index, &linked.registry)?;
             let (rows, total) = entity_page::list_entities(index, &linked.registry, &filter)?;
-            Ok(templates::entity::list(
-                &rows,
-                total,
-                filter.prefix.as_deref(),
-                filter.kind.as_deref(),
-            ))
+            Ok(templates::entity::list(&rows, total, &filter))
         })
         .await?;
     Ok(Html(page.into_string()))

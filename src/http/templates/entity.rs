@@ -4,7 +4,7 @@ use maud::{html, Markup, PreEscaped};
 
 use super::charts::{bars, sparkline, Bar};
 use super::{entity_href, href, item_href, layout};
-use crate::entity_page::{EntityPage, EntitySummary, Sources, Window};
+use crate::entity_page::{EntityFilter, EntityPage, EntitySummary, Sources, Window};
 use crate::related::Direction;
 
 /// Co-occurring entities shown on the page; the API lists them all.
@@ -302,12 +302,27 @@ fn items(page: &EntityPage) -> Markup {
 }
 
 /// `/entities`: the entity list, with its filter form.
-pub(crate) fn list(
-    rows: &[EntitySummary],
-    total: usize,
-    prefix: Option<&str>,
-    kind: Option<&str>,
-) -> Markup {
+pub(crate) fn list(rows: &[EntitySummary], total: usize, filter: &EntityFilter) -> Markup {
+    let (prefix, kind) = (filter.prefix.as_deref(), filter.kind.as_deref());
+    let shown_to = filter.offset + rows.len();
+    let page = |offset: usize| {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut keep = |name: &str, value: Option<&str>| {
+            if let Some(value) = value {
+                pairs.push((name.to_string(), value.to_string()));
+            }
+        };
+        keep("prefix", prefix);
+        keep("type", kind);
+        let limit = filter.limit.to_string();
+        keep("limit", Some(&limit));
+        if offset > 0 {
+            pairs.push(("offset".to_string(), offset.to_string()));
+        }
+        href("/entities", &pairs)
+    };
+    let previous = (filter.offset > 0).then(|| page(filter.offset.saturating_sub(filter.limit)));
+    let next = (shown_to < total).then(|| page(shown_to));
     layout(
         "Entities",
         true,
@@ -320,7 +335,10 @@ pub(crate) fn list(
                 " "
                 button type="submit" { "Filter" }
             }
-            p.meta { (rows.len()) " of " (total) " shown." }
+            p.meta {
+                @if rows.is_empty() { "None of " (total) " past the first " (filter.offset) "." }
+                @else { (filter.offset + 1) "–" (shown_to) " of " (total) " shown." }
+            }
             table #entities {
                 tr { th { "Entity" } th { "Type" } th { "Items" } }
                 @for row in rows {
@@ -333,6 +351,10 @@ pub(crate) fn list(
                         td { (row.items) }
                     }
                 }
+            }
+            nav.pagination #pagination {
+                @if let Some(previous) = previous { a rel="prev" href=(previous) { "← previous" } " " }
+                @if let Some(next) = next { a rel="next" href=(next) { "next →" } }
             }
         },
     )
