@@ -654,9 +654,8 @@ fn hit(item: Item, score: f32, snippets: Option<&Snippets>, registry: Option<&Re
 
 /// The best fragment of the item's body around the query's words; for a hit found
 /// through a CVE id its list stands for or an entity's alias alone, around where
-/// the body writes them; else its
-/// summary, with the query's words highlighted where the summary holds them (a
-/// lead that is not in the body).
+/// the body writes them; else its summary, with the query's words highlighted
+/// where the summary holds them (a lead that is not in the body).
 fn snippet_html(item: &Item, snippets: &Snippets, registry: Option<&Registry>) -> Option<String> {
     let snippet = snippets.snippet(&item.body);
     if !snippet.is_empty() {

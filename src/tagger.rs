@@ -300,9 +300,9 @@ fn same_spelling(label: &str, text: &str, initial_free: bool) -> bool {
     let mut label = label.chars();
     let mut text = written(text);
     if initial_free {
-        let initial = |c: Option<char>| c.map(|c| c.to_lowercase().to_string());
-        if initial(label.next()) != initial(text.next()) {
-            return false;
+        match (label.next(), text.next()) {
+            (Some(written), Some(found)) if written.to_lowercase().eq(found.to_lowercase()) => {}
+            _ => return false,
         }
     }
     label.eq(text)
@@ -514,11 +514,10 @@ fn starts_sentence(text: &str, offset: usize) -> bool {
     before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n', '\u{2014}', '|'])
 }
 
-/// Text folded to lower case for the automaton, Unicode hyphens as hyphens and
-/// a run of spaces as one ASCII space (see [`written`]), with a map from folded
-/// byte offsets to original ones. The automaton matches
-/// ASCII letters in either case, so only non-ASCII characters are folded here:
-/// most texts are used as they are.
+/// Text folded to lower case for the automaton, Unicode hyphens as hyphens and a
+/// run of spaces as one ASCII space (see [`written`]), with a map from folded byte
+/// offsets to original ones. The automaton matches ASCII letters in either case,
+/// so only non-ASCII characters are folded here: most texts are used as they are.
 struct Folded<'t> {
     text: Cow<'t, str>,
     /// `None` when folding kept every byte in place.
@@ -533,6 +532,7 @@ impl<'t> Folded<'t> {
         // offset map.
         let mut folded = Cow::Borrowed(text);
         let bytes = text.as_bytes();
+        // Two spaces in a row stand between no label's words until folded to one.
         if memchr::memmem::find(bytes, b"  ").is_some() {
             return Folded::mapped(text);
         }

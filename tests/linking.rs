@@ -229,20 +229,22 @@ fn tagging_a_whole_brief_agrees_with_ingest() {
     }
 }
 
+/// The keys of every mention the shipped tagger finds in `text`, sorted.
+fn keys(text: &str) -> Vec<String> {
+    let mut keys: Vec<String> = common::tagger()
+        .tag(text)
+        .into_iter()
+        .map(|mention| mention.key)
+        .collect();
+    keys.sort();
+    keys
+}
+
 /// A name whose words are parted by a no-break space (U+00A0, U+202F), a tab or
 /// two spaces links as it does with one space: every item of the corpus, its
 /// spaces so replaced, gets the same entities.
 #[test]
 fn spaces_of_any_kind_link_as_one_space() {
-    let keys = |text: &str| -> Vec<String> {
-        let mut keys: Vec<String> = common::tagger()
-            .tag(text)
-            .into_iter()
-            .map(|mention| mention.key)
-            .collect();
-        keys.sort();
-        keys
-    };
     let mut linked = 0;
     for item in &common::parsed().items {
         let text = item.text();
@@ -262,15 +264,6 @@ fn spaces_of_any_kind_link_as_one_space() {
 /// entities, CVE ids and the lists briefs shorten them to included.
 #[test]
 fn unicode_hyphens_link_as_hyphens() {
-    let keys = |text: &str| -> Vec<String> {
-        let mut keys: Vec<String> = common::tagger()
-            .tag(text)
-            .into_iter()
-            .map(|mention| mention.key)
-            .collect();
-        keys.sort();
-        keys
-    };
     let mut hyphenated = 0;
     // Texts where a name is written with a hyphen: what the replacement tests.
     let mut names_hyphenated = 0;
