@@ -262,7 +262,7 @@ fn lex(text: &str) -> Result<Vec<Lexeme>, QueryError> {
             .find(|&i| chars[i].is_whitespace() || is_quote(chars[i]))
             .unwrap_or(chars.len());
         let word: String = chars[start..end].iter().collect();
-        let word = without_possessive(word.trim_start_matches('+')).to_string();
+        let word = with_cve_hyphens(without_possessive(word.trim_start_matches('+')));
         if word.chars().any(char::is_alphanumeric) {
             lexemes.push(Lexeme {
                 text: word,
@@ -375,6 +375,17 @@ fn names_from<'a>(
         }
     }
     found
+}
+
+/// `CVE–2026–31431` -> `CVE-2026-31431`: a CVE id whose hyphens a word processor
+/// turned into dashes is the id, one term. Read as three words, it found the same
+/// items but highlighted every `CVE` of their text.
+fn with_cve_hyphens(word: &str) -> String {
+    let hyphenated = word.replace(['\u{2013}', '\u{2014}'], "-");
+    match crate::corpus::cve_id(&hyphenated) {
+        Some(_) if hyphenated != word => hyphenated,
+        _ => word.to_string(),
+    }
 }
 
 /// `APT29's` -> `APT29`: the possessive is no part of the name, and as one
@@ -972,6 +983,11 @@ mod tests {
             ])]
         );
         assert_eq!(words("CVE-2026-31431."), [word("CVE-2026-31431.")]);
+        assert_eq!(
+            words("cve\u{2013}2026\u{2014}31431"),
+            [word("cve-2026-31431")]
+        );
+        assert_eq!(words("2020\u{2013}2024"), [word("2020\u{2013}2024")]);
         assert_eq!(
             words("CVE-2026-29201/29202/"),
             [either(&["CVE-2026-29201", "CVE-2026-29202"])]

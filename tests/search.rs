@@ -123,6 +123,32 @@ fn a_cve_listed_after_a_slash_links_its_item() {
     }
 }
 
+/// A CVE id whose hyphens a word processor turned into en dashes is the id: the
+/// same hits, and only the id highlighted (read as three words, every `CVE` of the
+/// Copy Fail and Dirty Frag title was).
+#[test]
+fn a_cve_id_typed_with_dashes_is_the_id() {
+    let hyphens = query("CVE-2026-31431", 20);
+    let dashes = query("CVE\u{2013}2026\u{2013}31431", 20);
+    assert_eq!(ids(&dashes), ids(&hyphens));
+    assert_eq!(dashes.total, 10);
+    let pair = dashes
+        .hits
+        .iter()
+        .find(|hit| {
+            hit.id
+                .starts_with("2026-05-04/cve-2026-31431-copy-fail-cve-2026-43284")
+        })
+        .expect("the Copy Fail and Dirty Frag entry is a hit");
+    assert!(
+        pair.title_html.starts_with(
+            "<b>CVE-2026-31431</b> &quot;Copy Fail&quot; + CVE-2026-43284 / CVE-2026-43500"
+        ),
+        "{}",
+        pair.title_html
+    );
+}
+
 /// A match in the title is highlighted there, and one in the summary alone (a TL;DR
 /// line the body does not repeat) is highlighted in the summary shown as snippet.
 #[test]
