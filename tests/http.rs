@@ -1201,6 +1201,11 @@ async fn entity_page_has_every_component_and_charts() {
     assert!(html.contains("<svg class=\"chart sparkline\""));
     assert_eq!(html.matches("<svg class=\"chart bars\"").count(), 2);
     assert!(html.contains("data-week=\"2026-W29\" data-count=\"3\""));
+    assert!(html.contains("<title>2026-W29: 3 items</title>"));
+    // Qilin's items fall 7, 1 and 2 in W19, W21 and W24: one is "1 item".
+    let qilin = get("/entities/actor:qilin").await.body;
+    assert!(qilin.contains("<title>2026-W21: 1 item</title>"), "{qilin}");
+    assert!(qilin.contains("<title>2026-W19: 7 items</title>"));
     assert!(html.contains("responsible for"));
     assert!(html.contains("<b>Turla</b>"));
     let home = get("/").await;

@@ -42,7 +42,7 @@ pub(crate) fn sparkline(weeks: &[WeekCount]) -> Markup {
                 rect x=(at as u32 * COLUMN + 1) y=(BARS - bar) width=(COLUMN - 2) height=(bar)
                     fill=(if week.count == 0 { EMPTY_COLOR } else { BAR_COLOR })
                     data-week=(week.week) data-count=(week.count) {
-                    title { (week.week) ": " (week.count) " items" }
+                    title { (week.week) ": " (week.count) (if week.count == 1 { " item" } else { " items" }) }
                 }
             }
             @if let (Some(first), Some(last)) = (weeks.first(), weeks.last()) {

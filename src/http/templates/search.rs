@@ -33,7 +33,7 @@ pub(crate) fn home(top: &[EntitySummary]) -> Markup {
                     @for entity in top {
                         li {
                             a href=(entity_href(&entity.key)) { (entity.name) }
-                            span.meta { " " (entity.kind) " · " (entity.items) " items" }
+                            span.meta { " " (entity.kind) " · " (entity.items) (if entity.items == 1 { " item" } else { " items" }) }
                         }
                     }
                 }
