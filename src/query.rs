@@ -129,7 +129,7 @@ pub fn parse_with(text: &str, names: &dyn Names) -> Result<ParsedQuery, QueryErr
     }
     let lexemes = lex(text)?;
     refuse_grouping(&lexemes)?;
-    let lexemes = bind_names(lexemes, names);
+    let lexemes = bind_names(join_cve_lists(lexemes), names);
     let mut clauses: Vec<Clause> = Vec::new();
     let mut pending_or: Option<usize> = None;
     // `NOT word` is `-word`, as analysts used to Lucene type it: read as a word, it
@@ -274,6 +274,29 @@ fn lex(text: &str) -> Result<Vec<Lexeme>, QueryError> {
         at = end.max(start + 1);
     }
     Ok(lexemes)
+}
+
+/// `CVE-2026-31431, CVE-2026-31635`, a list pasted with a space after each comma or
+/// semicolon, is one list as `CVE-2026-31431,CVE-2026-31635` is: either id (see
+/// [`cve_list`]). Read as two words, it asked for items naming both.
+fn join_cve_lists(lexemes: Vec<Lexeme>) -> Vec<Lexeme> {
+    let mut joined: Vec<Lexeme> = Vec::with_capacity(lexemes.len());
+    for lexeme in lexemes {
+        if let Some(list) = joined.last_mut() {
+            let plain = |lexeme: &Lexeme| !lexeme.quoted && !lexeme.negated;
+            let goes_on = plain(list)
+                && plain(&lexeme)
+                && list.text.ends_with([',', ';'])
+                && !crate::tagger::cve_ids(&list.text).is_empty()
+                && crate::corpus::cve_id(lexeme.text.trim_end_matches([',', ';'])).is_some();
+            if goes_on {
+                list.text.push_str(&lexeme.text);
+                continue;
+            }
+        }
+        joined.push(lexeme);
+    }
+    joined
 }
 
 /// Refuses brackets around several words where grouping would change what is
@@ -988,6 +1011,18 @@ mod tests {
             [word("cve-2026-31431")]
         );
         assert_eq!(words("2020\u{2013}2024"), [word("2020\u{2013}2024")]);
+        assert_eq!(
+            words("CVE-2026-31431, CVE-2026-31635; CVE-2026-43284 Linux"),
+            [
+                either(&["CVE-2026-31431", "CVE-2026-31635", "CVE-2026-43284"]),
+                word("Linux")
+            ]
+        );
+        // Without a separator, two ids are two words, both asked for.
+        assert_eq!(
+            words("CVE-2026-31431 CVE-2026-31635"),
+            [word("CVE-2026-31431"), word("CVE-2026-31635")]
+        );
         assert_eq!(
             words("CVE-2026-29201/29202/"),
             [either(&["CVE-2026-29201", "CVE-2026-29202"])]

@@ -249,6 +249,13 @@ fn a_pasted_cve_list_finds_either_id() {
             "CVE-2026-23926 OR CVE-2026-23927 OR CVE-2026-23928",
             4,
         ),
+        // A list pasted with a space after each comma: Copy Fail's 10 and the two
+        // items that name CVE-2026-31635.
+        (
+            "CVE-2026-31431, CVE-2026-31635",
+            "CVE-2026-31431 OR CVE-2026-31635",
+            12,
+        ),
     ] {
         let found = query(list, 20);
         assert_eq!(found.total, total, "{list}");
