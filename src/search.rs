@@ -655,7 +655,8 @@ fn hit(item: Item, score: f32, snippets: Option<&Snippets>, registry: Option<&Re
 /// The best fragment of the item's body around the query's words; for a hit found
 /// through a CVE id its list stands for or an entity's alias alone, around where
 /// the body writes them; else its summary, with the query's words highlighted
-/// where the summary holds them (a lead that is not in the body).
+/// where the summary holds them (a lead that is not in the body), or followed by
+/// the footer's line where that holds them.
 fn snippet_html(item: &Item, snippets: &Snippets, registry: Option<&Registry>) -> Option<String> {
     let snippet = snippets.snippet(&item.body);
     if !snippet.is_empty() {
@@ -672,7 +673,31 @@ fn snippet_html(item: &Item, snippets: &Snippets, registry: Option<&Registry>) -
         }
     }
     let snippet = snippets.snippet(&item.summary);
-    (!snippet.is_empty()).then(|| snippet.to_html())
+    if !snippet.is_empty() {
+        return Some(snippet.to_html());
+    }
+    let footer = footer_line(item);
+    let snippet = snippets.snippet(&footer);
+    (!snippet.is_empty()).then(|| format!("{} · {}", escape_html(&item.summary), snippet.to_html()))
+}
+
+/// The footer's lists as a line (`Tags: ransomware, extortion · Region: europe`): a
+/// hit that matched only there (its keywords) shows the summary and this line.
+fn footer_line(item: &Item) -> String {
+    let footer = &item.footer;
+    let lists = [
+        ("Tags", &footer.tags),
+        ("Region", &footer.regions),
+        ("Sector", &footer.sectors),
+        ("ATT&CK", &footer.techniques),
+        ("CVE", &footer.cves),
+    ];
+    lists
+        .iter()
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(name, values)| format!("{name}: {}", values.join(", ")))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Where `body` writes a CVE id that the query asks for as part of a list

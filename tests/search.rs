@@ -180,6 +180,30 @@ fn titles_and_summaries_highlight_what_matched() {
         patch_tuesday.snippet
     );
     assert_eq!(patch_tuesday.title_html, patch_tuesday.title);
+
+    // W19's Qilin item says "ransomware" only in its footer's tags: its summary is
+    // shown with that line.
+    let long_running = run(SearchRequest {
+        query: "ransomware".into(),
+        sections: vec!["weekly-long-running".into()],
+        limit: 10,
+        ..SearchRequest::default()
+    });
+    let qilin = long_running
+        .hits
+        .iter()
+        .find(|hit| {
+            hit.id == "2026-W19/qilin-agenda-raas-die-linke-confirms-q2-2026-german-activity"
+        })
+        .expect("the Qilin item is tagged ransomware");
+    assert!(
+        qilin.snippet.ends_with(
+            " · Tags: <b>ransomware</b>, data-breach · Region: europe, dach · Sector: media, \
+             public-sector"
+        ),
+        "{}",
+        qilin.snippet
+    );
 }
 
 /// A hit found through an id a list stands for shows where the list writes it: the
