@@ -1006,6 +1006,20 @@ async fn entity_list_counts_items_and_matches_aliases() {
     assert!(rows.iter().all(|(key, _)| key.starts_with("CVE-")));
     assert!(cves["total"].as_u64().unwrap() > 100);
 
+    // A name that opens with an accent or a quote is found as typed plainly.
+    for (prefix, key, matched) in [
+        ("skoda", "incident:skoda-shop-breach-2026", None),
+        ("photo", "campaign:photo-zip-tonrat-hospitality", None),
+    ] {
+        let found = json_ok(&format!("/api/entities?prefix={prefix}")).await;
+        assert_eq!(found["total"], 1, "{prefix}");
+        assert_eq!(found["entities"][0]["key"], key);
+        assert_eq!(
+            found["entities"][0].get("matched").and_then(Value::as_str),
+            matched
+        );
+    }
+
     // Pages of the list are windows of one ranking.
     let three = json_ok("/api/entities?limit=3").await;
     let window = json_ok("/api/entities?limit=2&offset=1").await;

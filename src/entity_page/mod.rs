@@ -732,7 +732,7 @@ pub fn list_entities(
     filter: &EntityFilter,
 ) -> Result<(Vec<EntitySummary>, usize), IndexError> {
     let counts = item_counts(index)?;
-    let prefix = filter.prefix.as_deref().map(|p| p.trim().to_lowercase());
+    let prefix = filter.prefix.as_deref().map(Prefix::new);
     let wanted_kind = |kind: &str| filter.kind.as_deref().is_none_or(|wanted| wanted == kind);
 
     let mut rows: Vec<EntitySummary> = Vec::new();
@@ -745,7 +745,7 @@ pub fn list_entities(
             None => Some(None),
             Some(prefix) => labels
                 .into_iter()
-                .find(|label| label.to_lowercase().starts_with(prefix.as_str()))
+                .find(|label| prefix.begins(label))
                 .map(|label| {
                     (label != entity.name && label != entity.key).then(|| label.to_string())
                 }),
@@ -762,9 +762,7 @@ pub fn list_entities(
     }
     for (key, &items) in &counts {
         let kind = entity_type(key);
-        let starts = prefix
-            .as_deref()
-            .is_none_or(|prefix| key.to_lowercase().starts_with(prefix));
+        let starts = prefix.as_ref().is_none_or(|prefix| prefix.begins(key));
         if registry.get(key).is_none() && wanted_kind(kind) && starts {
             rows.push(EntitySummary {
                 key: key.clone(),
@@ -798,6 +796,37 @@ pub fn linked_types(index: &DossierIndex) -> Result<BTreeSet<String>, IndexError
         .keys()
         .map(|key| entity_type(key).to_string())
         .collect())
+}
+
+/// What a name, alias or key of a listed entity starts with, in any case. A label
+/// that does not start so as written is compared as search reads it, accents
+/// folded and punctuation dropped (`skoda` for "Škoda online-shop breach", `photo`
+/// for "'Photo ZIP' hospitality phishing"): only such labels are folded, so a
+/// large registry of plain names costs no folding.
+struct Prefix {
+    lower: String,
+    folded: String,
+}
+
+impl Prefix {
+    fn new(typed: &str) -> Prefix {
+        Prefix {
+            lower: typed.trim().to_lowercase(),
+            folded: crate::index::analyzer::label_term(typed),
+        }
+    }
+
+    fn begins(&self, label: &str) -> bool {
+        if label.to_lowercase().starts_with(&self.lower) {
+            return true;
+        }
+        let plain = label.is_ascii() && label.starts_with(|c: char| c.is_ascii_alphanumeric());
+        let folding_changes_nothing = plain && self.folded == self.lower;
+        if folding_changes_nothing || self.folded.is_empty() {
+            return false;
+        }
+        crate::index::analyzer::label_term(label).starts_with(&self.folded)
+    }
 }
 
 /// Items per entity key over all items: one facet pass.
