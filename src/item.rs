@@ -104,6 +104,21 @@ pub struct Footer {
     pub other: Vec<(String, String)>,
 }
 
+impl Footer {
+    /// The lists search reads as an item's keywords, each with the name the
+    /// footer gives it: indexed as the keywords field, and shown as a snippet's
+    /// footer line when only they matched.
+    pub fn keyword_lists(&self) -> [(&'static str, &[String]); 5] {
+        [
+            ("Tags", &self.tags),
+            ("Region", &self.regions),
+            ("Sector", &self.sectors),
+            ("ATT&CK", &self.techniques),
+            ("CVE", &self.cves),
+        ]
+    }
+}
+
 /// One searchable document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Item {

@@ -662,7 +662,7 @@ fn snippet_html(item: &Item, snippets: &Snippets, registry: Option<&Registry>) -
     if !snippet.is_empty() {
         return Some(snippet.to_html());
     }
-    let mut mentions = listed_cves(&item.body, snippets);
+    let mut mentions = asked_list_places(&item.body, snippets);
     if let Some(registry) = registry {
         mentions.extend(alias_mentions(item, snippets, registry));
     }
@@ -684,15 +684,8 @@ fn snippet_html(item: &Item, snippets: &Snippets, registry: Option<&Registry>) -
 /// The footer's lists as a line (`Tags: ransomware, extortion · Region: europe`): a
 /// hit that matched only there (its keywords) shows the summary and this line.
 fn footer_line(item: &Item) -> String {
-    let footer = &item.footer;
-    let lists = [
-        ("Tags", &footer.tags),
-        ("Region", &footer.regions),
-        ("Sector", &footer.sectors),
-        ("ATT&CK", &footer.techniques),
-        ("CVE", &footer.cves),
-    ];
-    lists
+    item.footer
+        .keyword_lists()
         .iter()
         .filter(|(_, values)| !values.is_empty())
         .map(|(name, values)| format!("{name}: {}", values.join(", ")))
@@ -702,7 +695,7 @@ fn footer_line(item: &Item) -> String {
 
 /// Where `body` writes a CVE id that the query asks for as part of a list
 /// (`27` of `CVE-2026-23926/27/28` for `CVE-2026-23927`), weighted as that id.
-fn listed_cves(body: &str, snippets: &Snippets) -> Vec<(std::ops::Range<usize>, f32)> {
+fn asked_list_places(body: &str, snippets: &Snippets) -> Vec<(std::ops::Range<usize>, f32)> {
     crate::tagger::cve_places(body)
         .into_iter()
         .filter_map(|(range, id)| Some((range, snippets.term_weight(&id.to_ascii_lowercase())?)))

@@ -132,20 +132,18 @@ pub(super) fn add(settings: Settings, paths: &[PathBuf]) -> Result<()> {
 /// again with them (an entry file is merged into its day's brief), how many were
 /// given: the counts that follow are of everything written.
 fn add_verb(given: &BTreeSet<String>, summary: &Summary) -> String {
-    let written = summary.briefs + summary.entries;
+    if summary.briefs + summary.entries <= given.len() {
+        return "added".to_string();
+    }
     let whose = if given.len() == 1 {
         "its brief"
     } else {
         "their briefs"
     };
-    if written > given.len() {
-        format!(
-            "added {}; with the rest of {whose}, wrote",
-            counted(given.len(), "file")
-        )
-    } else {
-        "added".to_string()
-    }
+    format!(
+        "added {}; with the rest of {whose}, wrote",
+        counted(given.len(), "file")
+    )
 }
 
 pub(super) fn retag(settings: Settings) -> Result<()> {

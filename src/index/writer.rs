@@ -795,17 +795,11 @@ fn line_around(text: &str, at: usize) -> Option<std::ops::RangeInclusive<usize>>
 
 /// The footer's controlled values, one per line.
 fn keywords(item: &Item) -> String {
-    let footer = &item.footer;
-    let lists = [
-        &footer.tags,
-        &footer.regions,
-        &footer.sectors,
-        &footer.techniques,
-        &footer.cves,
-    ];
-    let mut keywords: Vec<&str> = lists
-        .iter()
-        .flat_map(|list| list.iter())
+    let mut keywords: Vec<&str> = item
+        .footer
+        .keyword_lists()
+        .into_iter()
+        .flat_map(|(_, list)| list.iter())
         .map(String::as_str)
         .collect();
     let listed = match item.level {

@@ -73,10 +73,17 @@ fn cve_prefixes(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
         } else {
             last.checked_sub(2)?
         };
-        hyphen_at(bytes, hyphen)?;
         let at = hyphen.checked_sub(3)?;
-        bytes[at..hyphen].eq_ignore_ascii_case(b"cve").then_some(at)
+        opens_id(bytes, at).then_some(at)
     })
+}
+
+/// Whether `cve`, in any case, and a hyphen stand at `at`.
+fn opens_id(bytes: &[u8], at: usize) -> bool {
+    let cve = bytes
+        .get(at..at + 3)
+        .is_some_and(|cve| cve.eq_ignore_ascii_case(b"cve"));
+    cve && hyphen_at(bytes, at + 3).is_some()
 }
 
 /// The list stops at the first number that is not a sequence number (see
@@ -96,10 +103,7 @@ fn listed_after(text: &str, boundaries: &Boundaries, id: &WrittenId) -> Vec<Cand
         let number = sequence_number(&previous, &text[first..last])
             .filter(|_| boundaries.is_end(text, last) && !goes_on(bytes, last));
         let Some(number) = number else {
-            let full_id_next = bytes
-                .get(first..first + 3)
-                .is_some_and(|next| next.eq_ignore_ascii_case(b"cve"))
-                && hyphen_at(bytes, first + 3).is_some();
+            let full_id_next = opens_id(bytes, first);
             if bytes.get(at) == Some(&b'/') && !full_id_next {
                 listed.pop();
             }
