@@ -470,19 +470,10 @@ fn add_is_idempotent_and_replaces_changed_files() {
 fn adding_an_entry_file_says_it_was_written_with_its_brief() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
-    let corpus = common::corpus_dir();
-    let build = dossier(
-        &[
-            "index",
-            corpus.to_str().unwrap(),
-            "--index",
-            index.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert!(build.status.success(), "{}", text(&build.stderr));
+    let built = build(&index);
+    assert!(built.status.success(), "{}", text(&built.stderr));
 
-    let entry = corpus
+    let entry = common::corpus_dir()
         .join("entries/2026-06-10/ghost-sender-exchange-online-accepts-spoofed-inbound-mail-by.md");
     let output = dossier(
         &[
