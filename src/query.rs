@@ -18,6 +18,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use crate::index::analyzer::{analyze, label_term, JOINERS};
+use crate::index::pairs::{pair_term, PairQuery};
 use crate::index::schema::{doc_type, facet, facet_of, Fields};
 use crate::registry::MAX_LABEL_CHARS;
 
@@ -766,7 +767,7 @@ fn text_queries(
     ];
     let texts = weighted
         .into_iter()
-        .map(|(field, boost)| (terms_query(field, terms), boost));
+        .map(|(field, boost)| (terms_query(field, fields.pairs_of(field), terms), boost));
     let labels = labels.into_iter().map(|label| {
         let term = Term::from_field_text(fields.labels, &label);
         let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
@@ -783,14 +784,21 @@ fn text_queries(
         .collect()
 }
 
-fn terms_query(field: Field, terms: &[(usize, String)]) -> Box<dyn Query> {
-    match terms {
-        [] => Box::new(EmptyQuery),
-        [(_, text)] => Box::new(TermQuery::new(
+/// The words of `terms` (offsets from the first) in one text field: a term, a
+/// phrase, or two adjacent words as the pair term of `pairs`.
+fn terms_query(field: Field, pairs: Option<Field>, terms: &[(usize, String)]) -> Box<dyn Query> {
+    match (terms, pairs) {
+        ([], _) => Box::new(EmptyQuery),
+        ([(_, text)], _) => Box::new(TermQuery::new(
             Term::from_field_text(field, text),
             IndexRecordOption::WithFreqs,
         )),
-        many => {
+        ([(0, first), (1, second)], Some(pairs)) if pair_term(pairs, first, second).is_some() => {
+            let pair = pair_term(pairs, first, second).expect("checked");
+            let words = [first, second].map(|word| Term::from_field_text(field, word));
+            Box::new(PairQuery::new(pair, words))
+        }
+        (many, _) => {
             let terms = many
                 .iter()
                 .map(|(position, text)| (*position, Term::from_field_text(field, text)))

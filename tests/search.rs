@@ -1425,3 +1425,65 @@ fn decomposed_accents_find_what_composed_ones_do() {
         assert_eq!(snippets(&found), snippets(&expected), "{composed}");
     }
 }
+
+/// A two-word phrase of frequent words is read from the pair fields: it must find
+/// and score exactly what Tantivy's phrase query finds and scores, for every such
+/// pair of adjacent words of every title, summary and body of the corpus, in each
+/// text field.
+#[test]
+fn every_two_word_phrase_matches_and_scores_as_a_phrase_query() {
+    use dossier::index::analyzer::analyze;
+    use dossier::index::pairs::{pair_term, PairQuery};
+    use std::collections::BTreeSet;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{PhraseQuery, Query};
+    use tantivy::Term;
+
+    let index = common::index();
+    let searcher = index.searcher();
+    let fields = index.fields();
+    let mut phrases: BTreeSet<(String, String)> = BTreeSet::new();
+    for item in &common::parsed().items {
+        for text in [&item.title, &item.summary, &item.body] {
+            let tokens = analyze(text);
+            for (at, (position, first, _)) in tokens.iter().enumerate() {
+                let next = tokens[at + 1..]
+                    .iter()
+                    .filter(|token| token.0 == position + 1);
+                for (_, second, _) in next {
+                    phrases.insert((first.clone(), second.clone()));
+                }
+            }
+        }
+    }
+    let indexed: Vec<_> = phrases
+        .iter()
+        .filter(|(first, second)| pair_term(fields.body, first, second).is_some())
+        .collect();
+    assert!(phrases.len() > 60_000, "{} phrases", phrases.len());
+    assert!(
+        indexed.len() > 4_000,
+        "{} phrases of frequent words",
+        indexed.len()
+    );
+    assert!(indexed.contains(&&("supply".to_string(), "chain".to_string())));
+
+    let all = TopDocs::with_limit(common::DOCUMENTS as usize * 2).order_by_score();
+    let mut repeated = 0;
+    for (first, second) in &indexed {
+        for field in [fields.title, fields.summary, fields.body, fields.keywords] {
+            let pairs = fields.pairs_of(field).unwrap();
+            let words = [first, second].map(|word| Term::from_field_text(field, word));
+            let pair = PairQuery::new(pair_term(pairs, first, second).unwrap(), words.clone());
+            let phrase = PhraseQuery::new(words.to_vec());
+            let ours = searcher.search(&pair as &dyn Query, &all).unwrap();
+            let theirs = searcher.search(&phrase, &all).unwrap();
+            assert_eq!(ours, theirs, "\"{first} {second}\" in {field:?}");
+            repeated += usize::from(ours.len() > 1);
+        }
+    }
+    assert!(
+        repeated > 1_500,
+        "{repeated} phrases found in several documents"
+    );
+}

@@ -14,10 +14,12 @@ pub mod merges;
 pub mod names;
 pub mod newest;
 pub mod ordinals;
+pub mod pairs;
 pub mod per_segment;
 pub mod ranked;
 pub mod reader;
 pub mod schema;
+pub mod shared_analysis;
 pub mod value_lists;
 pub mod words;
 pub mod writer;
@@ -37,7 +39,7 @@ pub const DEFAULT_WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
 /// another format was written by another build (other token rules, other column
 /// compression) and is rebuilt rather than read: reading it could fail deep inside
 /// Tantivy.
-pub const FORMAT: &str = "dossier-index-14";
+pub const FORMAT: &str = "dossier-index-15";
 
 /// The segments (and their deletes) a searcher reads: any commit that changes the
 /// index changes it, so values derived from one searcher can be kept under it.
@@ -193,9 +195,7 @@ impl DossierIndex {
     }
 
     fn wrap(mut index: Index, dir: &Path) -> Result<DossierIndex, IndexError> {
-        index
-            .tokenizers()
-            .register(analyzer::ANALYZER, analyzer::analyzer());
+        register_analyzers(&index);
         // Segments are searched in parallel, one task per segment: a search over a
         // large index takes about half the time on two cores. (Throughput under
         // many concurrent requests stays what the cores allow.)
@@ -305,6 +305,13 @@ impl DossierIndex {
     }
 }
 
+/// Registers the text fields' analyzer and the pair fields' tokenizer.
+fn register_analyzers(index: &Index) {
+    let tokenizers = index.tokenizers();
+    tokenizers.register(analyzer::ANALYZER, shared_analysis::recorder());
+    tokenizers.register(shared_analysis::PAIRS, shared_analysis::pair_tokenizer());
+}
+
 fn tantivy_error(dir: &Path, source: tantivy::TantivyError) -> IndexError {
     IndexError::Tantivy {
         dir: dir.display().to_string(),
@@ -371,9 +378,7 @@ mod tests {
     fn regression_an_index_of_another_format_is_refused_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let index = Index::create_in_dir(dir.path(), schema::schema()).unwrap();
-        index
-            .tokenizers()
-            .register(analyzer::ANALYZER, analyzer::analyzer());
+        register_analyzers(&index);
         let mut writer: tantivy::IndexWriter<TantivyDocument> = index.writer(15_000_000).unwrap();
         writer.add_document(TantivyDocument::default()).unwrap();
         writer.commit().unwrap();

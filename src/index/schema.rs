@@ -6,6 +6,15 @@ use tantivy::schema::{
 };
 
 use super::analyzer::ANALYZER;
+use super::shared_analysis::PAIRS;
+
+/// The pair fields of the text fields, in the order of [`Fields::pairs`].
+const PAIR_FIELDS: [&str; 4] = [
+    "title_pairs",
+    "summary_pairs",
+    "body_pairs",
+    "keywords_pairs",
+];
 
 /// Every field of the index, resolved once.
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +53,9 @@ pub struct Fields {
     pub labels: Field,
     /// Footer and front-matter keywords: tags, regions, sectors, techniques, CVEs.
     pub keywords: Field,
+    /// The adjacent word pairs of `title`, `summary`, `body` and `keywords`, in that
+    /// order: a two-word phrase is one term there ([`super::pairs`]).
+    pub pairs: [Field; 4],
     /// `/section/<key>`.
     pub section: Field,
     /// `/host/<host>`.
@@ -154,6 +166,16 @@ pub fn schema() -> Schema {
         ),
     );
     builder.add_text_field("keywords", text);
+    // A pair's frequency is the phrase's; the words' field has the lengths.
+    let pairs = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(PAIRS)
+            .set_index_option(IndexRecordOption::WithFreqs)
+            .set_fieldnorms(false),
+    );
+    for name in PAIR_FIELDS {
+        builder.add_text_field(name, pairs.clone());
+    }
     for root in [
         facet::SECTION,
         facet::HOST,
@@ -200,6 +222,7 @@ impl Fields {
             summary: field("summary"),
             labels: field("labels"),
             keywords: field("keywords"),
+            pairs: PAIR_FIELDS.map(field),
             section: field(facet::SECTION),
             host: field(facet::HOST),
             entity: field(facet::ENTITY),
@@ -212,6 +235,22 @@ impl Fields {
             verification: field("verification"),
             tags: field("tags"),
         }
+    }
+}
+
+impl Fields {
+    /// The pair field of a text field, if it has one.
+    pub fn pairs_of(&self, field: Field) -> Option<Field> {
+        [self.title, self.summary, self.body, self.keywords]
+            .iter()
+            .position(|&text| text == field)
+            .map(|at| self.pairs[at])
+    }
+
+    /// Each text field with its pair field.
+    pub fn with_pairs(&self) -> [(Field, Field); 4] {
+        let texts = [self.title, self.summary, self.body, self.keywords];
+        std::array::from_fn(|at| (texts[at], self.pairs[at]))
     }
 }
 

@@ -699,15 +699,17 @@ pub fn item_document(
     if let Some(day) = day_number(&item.date) {
         document.add_u64(fields.day, day);
     }
-    document.add_text(fields.title, &item.title);
-    document.add_text(fields.body, &item.body);
-    document.add_text(fields.summary, &item.summary);
     for (label, mentions) in entity_labels(item, registry) {
         for _ in 0..mentions {
             document.add_text(fields.labels, &label);
         }
     }
-    document.add_text(fields.keywords, keywords(item));
+    // Each text twice: its words, then its pairs (`shared_analysis`).
+    let texts = [&item.title, &item.summary, &item.body, &keywords(item)];
+    for ((field, pairs), text) in fields.with_pairs().into_iter().zip(texts) {
+        document.add_text(field, text);
+        document.add_text(pairs, text);
+    }
     document.add_facet(fields.section, facet_of(facet::SECTION, &item.section));
     document.add_facet(fields.month, facet_of(facet::MONTH, item.month()));
     for host in item.hosts() {
