@@ -32,6 +32,7 @@ const BODY_BOOST: f32 = 1.0;
 const LABELS_BOOST: f32 = 0.8;
 const KEYWORDS_BOOST: f32 = 0.5;
 const ENTITY_BOOST: f32 = 2.0;
+const URL_BOOST: f32 = 2.0;
 
 /// Longest run of query words looked up as one label. Incident names run long
 /// (the real registry has one of 13 words); a label holds at most
@@ -710,6 +711,17 @@ impl Scope<'_> {
         if whole && tokens.len() > 1 && hyphenated && !self.names.is_common(&first.1) {
             options.extend(text_queries(&parts(&tokens), fields, Vec::new()));
         }
+        // A pasted link finds the items citing it: link targets are no text.
+        for url in url_spellings(word) {
+            let query = TermQuery::new(
+                Term::from_field_text(fields.url, &url),
+                IndexRecordOption::Basic,
+            );
+            options.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(query), URL_BOOST)),
+            ));
+        }
         if let Some(key) = entity_key(word) {
             let key = self.names.canonical(&key);
             let term = Term::from_facet(fields.entity, &facet_of(facet::ENTITY, &key));
@@ -806,6 +818,29 @@ fn terms_query(field: Field, pairs: Option<Field>, terms: &[(usize, String)]) ->
             Box::new(PhraseQuery::new_with_offset(terms))
         }
     }
+}
+
+/// The ways a source may write the link `word` is, if it is one: as typed, less
+/// the brackets and punctuation of the sentence it was copied from, with and
+/// without a closing `/`.
+fn url_spellings(word: &str) -> Vec<String> {
+    let word = word.trim_start_matches(['(', '[', '<']);
+    let scheme = word.get(..8).unwrap_or(word).to_ascii_lowercase();
+    if !scheme.starts_with("http://") && !scheme.starts_with("https://") {
+        return Vec::new();
+    }
+    let url = word.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '>']);
+    let other = match url.strip_suffix('/') {
+        Some(bare) => bare.to_string(),
+        None => format!("{url}/"),
+    };
+    let mut spellings = vec![word.to_string()];
+    for spelling in [url.to_string(), other] {
+        if !spellings.contains(&spelling) {
+            spellings.push(spelling);
+        }
+    }
+    spellings
 }
 
 /// `actor:apt42` or `CVE-2026-31431` typed as a word, as an entity key.

@@ -1487,3 +1487,37 @@ fn every_two_word_phrase_matches_and_scores_as_a_phrase_query() {
         "{repeated} phrases found in several documents"
     );
 }
+
+/// A link pasted as the query finds the items and briefs citing it, as written or
+/// with a sentence's full stop and a closing slash added.
+#[test]
+fn a_pasted_link_finds_what_cites_it() {
+    // Palo Alto's advisory: 2026-05-07's and 2026-05-08's items on the CVE, the
+    // weekly items and the entries that cite it, and 2026-05-07's roll-up.
+    const CITING: usize = 9;
+    let url = "https://security.paloaltonetworks.com/CVE-2026-0300";
+    let citing: Vec<&str> = common::parsed()
+        .items
+        .iter()
+        .filter(|item| item.sources.iter().any(|source| source.url == url))
+        .map(|item| item.id.as_str())
+        .collect();
+    assert_eq!(citing.len(), CITING);
+
+    for typed in [url.to_string(), format!("{url}/."), format!("({url})")] {
+        let found = query(&typed, 50);
+        assert_eq!(found.total, CITING, "{typed}");
+        let mut ids = ids(&found);
+        ids.sort_unstable();
+        let mut expected = citing.clone();
+        expected.sort_unstable();
+        assert_eq!(ids, expected, "{typed}");
+    }
+    // With a word, the link narrows it as any word does.
+    assert_eq!(query(&format!("{url} exploitation"), 50).total, 7);
+    // Another link of the same host cites nothing here.
+    assert_eq!(
+        query("https://security.paloaltonetworks.com/CVE-2026-9999", 5).total,
+        0
+    );
+}
