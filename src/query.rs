@@ -799,18 +799,19 @@ fn text_queries(
 /// The words of `terms` (offsets from the first) in one text field: a term, a
 /// phrase, or two adjacent words as the pair term of `pairs`.
 fn terms_query(field: Field, pairs: Option<Field>, terms: &[(usize, String)]) -> Box<dyn Query> {
-    match (terms, pairs) {
-        ([], _) => Box::new(EmptyQuery),
-        ([(_, text)], _) => Box::new(TermQuery::new(
+    if let (Some(pairs), [(0, first), (1, second)]) = (pairs, terms) {
+        if let Some(pair) = pair_term(pairs, first, second) {
+            let words = [first, second].map(|word| Term::from_field_text(field, word));
+            return Box::new(PairQuery::new(pair, words));
+        }
+    }
+    match terms {
+        [] => Box::new(EmptyQuery),
+        [(_, text)] => Box::new(TermQuery::new(
             Term::from_field_text(field, text),
             IndexRecordOption::WithFreqs,
         )),
-        ([(0, first), (1, second)], Some(pairs)) if pair_term(pairs, first, second).is_some() => {
-            let pair = pair_term(pairs, first, second).expect("checked");
-            let words = [first, second].map(|word| Term::from_field_text(field, word));
-            Box::new(PairQuery::new(pair, words))
-        }
-        (many, _) => {
+        many => {
             let terms = many
                 .iter()
                 .map(|(position, text)| (*position, Term::from_field_text(field, text)))

@@ -236,20 +236,21 @@ impl Fields {
             tags: field("tags"),
         }
     }
-}
 
-impl Fields {
+    /// The text fields that have pair fields, in the order of [`Fields::pairs`].
+    fn paired_texts(&self) -> [Field; 4] {
+        [self.title, self.summary, self.body, self.keywords]
+    }
+
     /// The pair field of a text field, if it has one.
     pub fn pairs_of(&self, field: Field) -> Option<Field> {
-        [self.title, self.summary, self.body, self.keywords]
-            .iter()
-            .position(|&text| text == field)
-            .map(|at| self.pairs[at])
+        let at = self.paired_texts().iter().position(|&text| text == field)?;
+        Some(self.pairs[at])
     }
 
     /// Each text field with its pair field.
     pub fn with_pairs(&self) -> [(Field, Field); 4] {
-        let texts = [self.title, self.summary, self.body, self.keywords];
+        let texts = self.paired_texts();
         std::array::from_fn(|at| (texts[at], self.pairs[at]))
     }
 }
