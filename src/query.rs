@@ -17,6 +17,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
+use crate::corpus::markdown::link_key;
 use crate::index::analyzer::{analyze, label_term, JOINERS};
 use crate::index::pairs::{pair_term, PairQuery};
 use crate::index::schema::{doc_type, facet, facet_of, Fields};
@@ -220,7 +221,8 @@ pub fn parse_with(text: &str, names: &dyn Names) -> Result<ParsedQuery, QueryErr
 /// separator pasted after the list's end (`CVE-2026-29201/29202/`) is no part of
 /// it: in text a number glued to a slash may be a path's.
 fn cve_list(lexeme: &Lexeme) -> Option<Vec<String>> {
-    if lexeme.quoted {
+    // A link naming two CVEs (a vendor's page on both) is the link.
+    if lexeme.quoted || as_link(&lexeme.text).is_some() {
         return None;
     }
     let ids = crate::tagger::cve_ids(lexeme.text.trim_end_matches(['/', ',', ';']));
@@ -821,27 +823,33 @@ fn terms_query(field: Field, pairs: Option<Field>, terms: &[(usize, String)]) ->
     }
 }
 
-/// The ways a source may write the link `word` is, if it is one: as typed, less
-/// the brackets and punctuation of the sentence it was copied from, with and
-/// without a closing `/`.
-fn url_spellings(word: &str) -> Vec<String> {
+/// The link a query word is, if it is one: `http://` or `https://` after any
+/// opening bracket.
+fn as_link(word: &str) -> Option<&str> {
     let word = word.trim_start_matches(['(', '[', '<']);
     let scheme = word.get(..8).unwrap_or(word).to_ascii_lowercase();
-    if !scheme.starts_with("http://") && !scheme.starts_with("https://") {
+    (scheme.starts_with("http://") || scheme.starts_with("https://")).then_some(word)
+}
+
+/// The keys ([`link_key`]) of the ways a source may write the link `word` is, if
+/// it is one: as typed, less the brackets and punctuation of the sentence it was
+/// copied from, with and without a closing `/`.
+fn url_spellings(word: &str) -> Vec<String> {
+    let Some(link) = as_link(word) else {
         return Vec::new();
-    }
-    let url = word.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '>']);
+    };
+    let url = link.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '>']);
     let other = match url.strip_suffix('/') {
         Some(bare) => bare.to_string(),
         None => format!("{url}/"),
     };
-    let mut spellings = vec![word.to_string()];
-    for spelling in [url.to_string(), other] {
-        if !spellings.contains(&spelling) {
-            spellings.push(spelling);
+    let mut keys: Vec<String> = Vec::new();
+    for key in [link, url, &other].into_iter().filter_map(link_key) {
+        if !keys.contains(&key) {
+            keys.push(key);
         }
     }
-    spellings
+    keys
 }
 
 /// `actor:apt42` or `CVE-2026-31431` typed as a word, as an entity key.

@@ -1504,7 +1504,15 @@ fn a_pasted_link_finds_what_cites_it() {
         .collect();
     assert_eq!(citing.len(), CITING);
 
-    for typed in [url.to_string(), format!("{url}/."), format!("({url})")] {
+    let typed_ways = [
+        url.to_string(),
+        format!("{url}/."),
+        format!("({url})"),
+        // Scheme and host in any case, http for https: the same link.
+        "HTTPS://Security.PaloAltoNetworks.com/CVE-2026-0300".to_string(),
+        "http://security.paloaltonetworks.com/CVE-2026-0300".to_string(),
+    ];
+    for typed in typed_ways {
         let found = query(&typed, 50);
         assert_eq!(found.total, CITING, "{typed}");
         let mut ids = ids(&found);
@@ -1515,9 +1523,27 @@ fn a_pasted_link_finds_what_cites_it() {
     }
     // With a word, the link narrows it as any word does.
     assert_eq!(query(&format!("{url} exploitation"), 50).total, 7);
-    // Another link of the same host cites nothing here.
+    // Another link of the same host cites nothing here, and the path keeps its case.
     assert_eq!(
         query("https://security.paloaltonetworks.com/CVE-2026-9999", 5).total,
+        0
+    );
+    assert_eq!(
+        query("https://security.paloaltonetworks.com/cve-2026-0300", 5).total,
+        0
+    );
+
+    // A link naming two CVE ids is the link, not a list of the two ids.
+    let tenable = "https://www.tenable.com/blog/microsofts-june-2026-patch-tuesday-addresses-198-cves-cve-2026-49160-cve-2026-50507";
+    let citing = common::parsed()
+        .items
+        .iter()
+        .filter(|item| item.sources.iter().any(|source| source.url == tenable))
+        .count();
+    assert_eq!(citing, 3);
+    assert_eq!(query(tenable, 10).total, 3);
+    assert_eq!(
+        query("https://example.com/cve-2026-49160-cve-2026-50507", 10).total,
         0
     );
 }

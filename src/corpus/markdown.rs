@@ -326,6 +326,18 @@ pub fn host_of(url: &str) -> Option<String> {
     )
 }
 
+/// The key a cited link is indexed and looked up under: its host as [`host_of`]
+/// gives it (lower case, no `www.`), then its path, query and fragment as written.
+/// Without the scheme, `http` and `https` are one link, as a host in capitals is.
+pub fn link_key(url: &str) -> Option<String> {
+    let url = url.trim();
+    let host = host_of(url)?;
+    let scheme_end = url.find("://")? + 3;
+    let rest = &url[scheme_end..];
+    let path = &rest[rest.find(['/', '?', '#']).unwrap_or(rest.len())..];
+    Some(format!("{host}{path}"))
+}
+
 /// The host of a URL that starts `http://` or `https://` with a plain domain name:
 /// dot-separated labels of ASCII letters, digits and hyphens, none empty or
 /// punycode (`xn--`), the last one not a number. The `url` crate returns such a
@@ -423,6 +435,29 @@ mod tests {
         assert_eq!(host_of("briefs/2026-05-08.md"), None);
         assert_eq!(host_of("#1-active-threats"), None);
         assert_eq!(host_of("mailto:soc@example.org"), None);
+    }
+
+    #[test]
+    fn a_link_key_is_its_host_and_the_rest_as_written() {
+        let key = |url: &str| link_key(url);
+        assert_eq!(
+            key("HTTPS://WWW.Tenable.com/blog/CVE-2026-1?a=b#c").as_deref(),
+            Some("tenable.com/blog/CVE-2026-1?a=b#c")
+        );
+        assert_eq!(
+            key("http://tenable.com/blog/CVE-2026-1?a=b#c"),
+            key("https://www.tenable.com/blog/CVE-2026-1?a=b#c")
+        );
+        assert_eq!(
+            key("https://cert.europa.eu").as_deref(),
+            Some("cert.europa.eu")
+        );
+        assert_eq!(
+            key("http://user@Example.org:8080/a").as_deref(),
+            Some("example.org/a")
+        );
+        assert_eq!(key("briefs/2026-05-08.md"), None);
+        assert_eq!(key("mailto:soc@example.org"), None);
     }
 
     /// The `url` crate's host, for the URLs the shortcut answers.

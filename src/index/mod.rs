@@ -39,7 +39,7 @@ pub const DEFAULT_WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
 /// another format was written by another build (other token rules, other column
 /// compression) and is rebuilt rather than read: reading it could fail deep inside
 /// Tantivy.
-pub const FORMAT: &str = "dossier-index-15";
+pub const FORMAT: &str = "dossier-index-16";
 
 /// The segments (and their deletes) a searcher reads: any commit that changes the
 /// index changes it, so values derived from one searcher can be kept under it.

@@ -6,7 +6,9 @@
 //! reading their positions was most of its time. A pair's postings hold only the
 //! documents and how often the pair occurs there, which is the phrase's frequency.
 //! [`PairQuery`] scores with the words' own field statistics and lengths, so a
-//! phrase ranks exactly as a [`tantivy::query::PhraseQuery`] would rank it.
+//! phrase scores exactly as a [`tantivy::query::PhraseQuery`] would score it. With
+//! other words beside it, a score may differ in its last bit: Tantivy adds up an
+//! intersection's clauses cheapest first, and a pair costs less than a phrase.
 //!
 //! Only pairs of [`PAIR_WORDS`] are indexed: a phrase with a rarer word is fast
 //! already, and every pair costs ingest time. The pair fields' tokens come from

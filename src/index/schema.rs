@@ -71,7 +71,8 @@ pub struct Fields {
     /// document costs one value-range lookup instead of two, which was a third of
     /// a broad search at a million items.
     pub linked: Field,
-    /// Cited URLs.
+    /// Cited URLs, as their [`crate::corpus::markdown::link_key`]: what a link
+    /// pasted as a query word finds.
     pub url: Field,
     /// Each cited source as `url`, host and link text joined by [`CITE_SEPARATOR`]
     /// (fast column only): what an entity page's source list is counted from. The

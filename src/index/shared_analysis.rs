@@ -19,7 +19,7 @@ use super::pairs::{is_pair_word, JOIN};
 /// Name the pair tokenizer is registered under in the index.
 pub const PAIRS: &str = "dossier_pairs";
 
-/// How many analyses a thread keeps: one per text field of a document.
+/// How many texts a thread keeps: one per text field of a document.
 const KEPT: usize = 4;
 
 /// The text fields' analyzer: the words of [`analyzer`], each analysis kept for the
@@ -33,12 +33,11 @@ pub fn pair_tokenizer() -> TextAnalyzer {
     TextAnalyzer::from(PairTokenizer::default())
 }
 
-/// The tokens of one text, their texts end to end in one string.
+/// Tokens, their texts end to end in one string.
 #[derive(Debug, Clone, Default)]
 struct Analysis {
-    source: String,
     texts: String,
-    /// Each token's position, offsets in `source` and range in `texts`.
+    /// Each token's position, offsets in its source and range in `texts`.
     tokens: Vec<Recorded>,
 }
 
@@ -50,20 +49,27 @@ struct Recorded {
 }
 
 impl Analysis {
-    fn analyze(&mut self, analyzer: &mut TextAnalyzer, source: &str) {
-        self.source.clear();
-        self.source.push_str(source);
+    fn clear(&mut self) {
         self.texts.clear();
         self.tokens.clear();
+    }
+
+    fn push(&mut self, text: &str, position: usize, offsets: (usize, usize)) {
+        let start = self.texts.len();
+        self.texts.push_str(text);
+        self.tokens.push(Recorded {
+            position,
+            offsets,
+            text: (start, self.texts.len()),
+        });
+    }
+
+    fn analyze(&mut self, analyzer: &mut TextAnalyzer, source: &str) {
+        self.clear();
         let mut stream = analyzer.token_stream(source);
         while let Some(token) = stream.next() {
-            let start = self.texts.len();
-            self.texts.push_str(&token.text);
-            self.tokens.push(Recorded {
-                position: token.position,
-                offsets: (token.offset_from, token.offset_to),
-                text: (start, self.texts.len()),
-            });
+            let offsets = (token.offset_from, token.offset_to);
+            self.push(&token.text, token.position, offsets);
         }
     }
 
@@ -71,26 +77,29 @@ impl Analysis {
         &self.texts[token.text.0..token.text.1]
     }
 
-    /// Every pair of indexed words at consecutive positions, into `pairs`. An
-    /// identifier's parts share a position with it (`pre-auth` and `pre`, then
-    /// `auth`), so a position can pair several ways, as a phrase lines them up.
-    fn pairs_into(&self, pairs: &mut Analysis, paired: &mut Vec<bool>) {
-        pairs.texts.clear();
-        pairs.tokens.clear();
-        paired.clear();
-        paired.extend(
-            self.tokens
-                .iter()
-                .map(|token| is_pair_word(self.text(token))),
-        );
-        for (at, first) in self.tokens.iter().enumerate() {
-            if !paired[at] {
-                continue;
+    /// Its tokens that are pair words, into `words`.
+    fn pair_words_into(&self, words: &mut Analysis) {
+        words.clear();
+        for token in &self.tokens {
+            let text = self.text(token);
+            if is_pair_word(text) {
+                words.push(text, token.position, token.offsets);
             }
-            let next = (at + 1..self.tokens.len())
-                .take_while(|&next| self.tokens[next].position <= first.position + 1)
-                .filter(|&next| paired[next] && self.tokens[next].position == first.position + 1);
-            for second in next.map(|next| &self.tokens[next]) {
+        }
+    }
+
+    /// The pairs of its tokens (pair words alone) at consecutive positions, into
+    /// `pairs`. An identifier's parts share a position with it (`pre-auth` and
+    /// `pre`, then `auth`), so a position can pair several ways, as a phrase lines
+    /// them up.
+    fn pairs_into(&self, pairs: &mut Analysis) {
+        pairs.clear();
+        for (at, first) in self.tokens.iter().enumerate() {
+            let next = self.tokens[at + 1..]
+                .iter()
+                .take_while(|token| token.position <= first.position + 1)
+                .filter(|token| token.position == first.position + 1);
+            for second in next {
                 let start = pairs.texts.len();
                 pairs.texts.push_str(self.text(first));
                 pairs.texts.push(JOIN);
@@ -105,10 +114,17 @@ impl Analysis {
     }
 }
 
-/// The analyses a thread's [`Recorder`] made last, oldest replaced first.
+/// The pair words of one text a [`Recorder`] analyzed.
+#[derive(Default)]
+struct KeptText {
+    source: String,
+    words: Analysis,
+}
+
+/// What a thread's [`Recorder`] analyzed last, oldest replaced first.
 #[derive(Default)]
 struct Kept {
-    analyses: [Analysis; KEPT],
+    texts: [KeptText; KEPT],
     next: usize,
 }
 
@@ -140,10 +156,10 @@ impl Tokenizer for Recorder {
         KEPT_HERE.with_borrow_mut(|kept| {
             let slot = kept.next;
             kept.next = (slot + 1) % KEPT;
-            let analysis = &mut kept.analyses[slot];
-            analysis.source.clone_from(&self.analysis.source);
-            analysis.texts.clone_from(&self.analysis.texts);
-            analysis.tokens.clone_from(&self.analysis.tokens);
+            let kept = &mut kept.texts[slot];
+            kept.source.clear();
+            kept.source.push_str(text);
+            self.analysis.pair_words_into(&mut kept.words);
         });
         Replay::of(&self.analysis)
     }
@@ -153,11 +169,10 @@ impl Tokenizer for Recorder {
 #[derive(Clone)]
 pub struct PairTokenizer {
     words: TextAnalyzer,
-    /// A text's analysis, where no recorder kept it.
+    /// A text's analysis and pair words, where no recorder kept them.
     analysis: Analysis,
+    pair_words: Analysis,
     pairs: Analysis,
-    /// Whether each token of the text is one of the pair words.
-    paired: Vec<bool>,
 }
 
 impl Default for PairTokenizer {
@@ -165,8 +180,8 @@ impl Default for PairTokenizer {
         PairTokenizer {
             words: analyzer(),
             analysis: Analysis::default(),
+            pair_words: Analysis::default(),
             pairs: Analysis::default(),
-            paired: Vec::new(),
         }
     }
 }
@@ -175,18 +190,15 @@ impl Tokenizer for PairTokenizer {
     type TokenStream<'a> = Replay<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Replay<'a> {
-        let (pairs, paired) = (&mut self.pairs, &mut self.paired);
+        let pairs = &mut self.pairs;
         let found = KEPT_HERE.with_borrow(|kept| {
-            let kept = kept
-                .analyses
-                .iter()
-                .find(|analysis| analysis.source == text);
-            kept.map(|analysis| analysis.pairs_into(pairs, paired))
-                .is_some()
+            let kept = kept.texts.iter().find(|kept| kept.source == text);
+            kept.map(|kept| kept.words.pairs_into(pairs)).is_some()
         });
         if !found {
             self.analysis.analyze(&mut self.words, text);
-            self.analysis.pairs_into(pairs, paired);
+            self.analysis.pair_words_into(&mut self.pair_words);
+            self.pair_words.pairs_into(pairs);
         }
         Replay::of(&self.pairs)
     }
@@ -292,9 +304,9 @@ mod tests {
             assert_eq!(pairs(text), fresh, "{text}");
         }
         let found = KEPT_HERE.with_borrow(|kept| {
-            kept.analyses
+            kept.texts
                 .iter()
-                .any(|a| a.source == texts_of_a_document[0])
+                .any(|kept| kept.source == texts_of_a_document[0])
         });
         assert!(found);
     }
