@@ -2,10 +2,10 @@
 //!
 //! Tantivy analyzes each field's value on its own, and a pair field's value is its
 //! text field's value again ([`super::pairs`]). Word segmentation is most of the
-//! analysis, and running it twice made ingest a third slower. So the text fields'
-//! analyzer ([`Recorder`]) keeps, per thread, what it made of the last texts it
-//! analyzed, and the pair fields' tokenizer ([`PairTokenizer`]) reads its pairs
-//! from there. Tantivy indexes a document's fields on one thread, in field order,
+//! analysis, and running it twice cost ingest a third more CPU. So the text
+//! fields' analyzer ([`Recorder`]) keeps, per thread, the pair words of the last
+//! texts it analyzed, and the pair fields' tokenizer ([`PairTokenizer`]) makes its
+//! pairs from there. Tantivy indexes a document's fields on one thread, in field order,
 //! and the pair fields come after the text fields; a text not found there (another
 //! order, another caller) is analyzed again, so the pairs never depend on it.
 
