@@ -44,11 +44,11 @@ struct WrittenId<'a> {
 /// one the CVE program could assign.
 fn written_id(text: &str, at: usize) -> Option<WrittenId<'_>> {
     let bytes = text.as_bytes();
-    let year_at = at + 3 + hyphen_at(bytes, at + 3)?;
+    let year_at = at + 3 + id_dash_at(bytes, at + 3)?;
     if digits(bytes, year_at) != 4 {
         return None;
     }
-    let number_at = year_at + 4 + hyphen_at(bytes, year_at + 4)?;
+    let number_at = year_at + 4 + id_dash_at(bytes, year_at + 4)?;
     let end = number_at + digits(bytes, number_at);
     let (year, number) = (&text[year_at..year_at + 4], &text[number_at..end]);
     is_cve_number(year, number).then_some(WrittenId { year, number, end })
@@ -64,26 +64,32 @@ fn hyphen_at(bytes: &[u8], at: usize) -> Option<usize> {
     }
 }
 
-/// Where `cve` followed by a hyphen starts, in any case. Found from the hyphen's
-/// last byte, which is rarer in prose than any letter.
+/// The length of a dash that may stand between the parts of an id:
+/// a hyphen as [`hyphen_at`] reads it, or an en or em dash (U+2013, U+2014), which
+/// word processors put for a hyphen and search reads as one too.
+fn id_dash_at(bytes: &[u8], at: usize) -> Option<usize> {
+    match bytes.get(at..)? {
+        [0xE2, 0x80, 0x93 | 0x94, ..] => Some(3),
+        _ => hyphen_at(bytes, at),
+    }
+}
+
+/// Where `cve` followed by a dash starts, in any case. Found from the dash's first
+/// byte (`-`, or the lead byte of Unicode's hyphens and dashes), which is rarer in
+/// prose than any letter.
 fn cve_prefixes(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr3_iter(b'-', 0x90, 0x91, bytes).filter_map(move |last| {
-        let hyphen = if bytes[last] == b'-' {
-            last
-        } else {
-            last.checked_sub(2)?
-        };
-        let at = hyphen.checked_sub(3)?;
+    memchr::memchr2_iter(b'-', 0xE2, bytes).filter_map(move |dash| {
+        let at = dash.checked_sub(3)?;
         opens_id(bytes, at).then_some(at)
     })
 }
 
-/// Whether `cve`, in any case, and a hyphen stand at `at`.
+/// Whether `cve`, in any case, and a dash stand at `at`.
 fn opens_id(bytes: &[u8], at: usize) -> bool {
     let cve = bytes
         .get(at..at + 3)
         .is_some_and(|cve| cve.eq_ignore_ascii_case(b"cve"));
-    cve && hyphen_at(bytes, at + 3).is_some()
+    cve && id_dash_at(bytes, at + 3).is_some()
 }
 
 /// The list stops at the first number that is not a sequence number (see

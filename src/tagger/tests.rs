@@ -409,6 +409,22 @@ fn cve_ids() {
                 ],
             },
             Row {
+                name: "en and em dashes a word processor put for the hyphens, as search reads them",
+                text: "CVE\u{2013}2026\u{2013}31431, cve\u{2014}2026\u{2014}31635/31636 and \
+                       CVE-2026-1000\u{2013}1005",
+                expected: &[
+                    ("CVE-2026-31431", "CVE\u{2013}2026\u{2013}31431"),
+                    ("CVE-2026-31635", "cve\u{2014}2026\u{2014}31635"),
+                    ("CVE-2026-31636", "31636"),
+                    ("CVE-2026-1000", "CVE-2026-1000"),
+                ],
+            },
+            Row {
+                name: "a dash elsewhere is no id",
+                text: "CVE \u{2013} 2026 \u{2013} 31431 and CVE\u{2015}2026\u{2015}31431",
+                expected: &[],
+            },
+            Row {
                 name: "too few digits",
                 text: "CVE-2026-123 and CVE-26-1234",
                 expected: &[],
