@@ -115,12 +115,8 @@ impl TokenStream for SpanTokenStream<'_> {
             return false;
         };
         self.next += 1;
-        self.token.text.clear();
-        self.token.text.push_str(&self.text[span.start..span.end]);
-        self.token.offset_from = span.start;
-        self.token.offset_to = span.end;
-        self.token.position = span.position;
-        self.token.position_length = 1;
+        let text = &self.text[span.start..span.end];
+        refill(&mut self.token, text, span.position, (span.start, span.end));
         true
     }
 
@@ -131,6 +127,16 @@ impl TokenStream for SpanTokenStream<'_> {
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
     }
+}
+
+/// Makes a stream's one reused token the token of `text` at `position`, from byte
+/// `offsets.0` to `offsets.1` of the source.
+pub(crate) fn refill(token: &mut Token, text: &str, position: usize, offsets: (usize, usize)) {
+    token.text.clear();
+    token.text.push_str(text);
+    token.position = position;
+    (token.offset_from, token.offset_to) = offsets;
+    token.position_length = 1;
 }
 
 impl Tokenizer for IdentifierTokenizer {

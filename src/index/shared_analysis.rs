@@ -13,7 +13,7 @@ use std::cell::RefCell;
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
-use super::analyzer::analyzer;
+use super::analyzer::{analyzer, refill};
 use super::pairs::{is_pair_word, JOIN};
 
 /// Name the pair tokenizer is registered under in the index.
@@ -227,11 +227,8 @@ impl TokenStream for Replay<'_> {
             return false;
         };
         self.next += 1;
-        self.token.text.clear();
-        self.token.text.push_str(self.analysis.text(recorded));
-        self.token.position = recorded.position;
-        (self.token.offset_from, self.token.offset_to) = recorded.offsets;
-        self.token.position_length = 1;
+        let text = self.analysis.text(recorded);
+        refill(&mut self.token, text, recorded.position, recorded.offsets);
         true
     }
 
