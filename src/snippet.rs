@@ -218,14 +218,24 @@ impl Snippets {
                 &spans[..]
             }
         };
-        for (token, _) in tokens {
+        let mut at = 0;
+        while let Some((token, _)) = tokens.get(at).cloned() {
+            at += 1;
             // The analyzer drops these tokens: they neither match nor end a fragment.
             if token.len() >= MAX_TOKEN_BYTES {
                 continue;
             }
             if token.end - fragment.start > max_bytes {
+                // A phrase or name the cut would split opens the next fragment,
+                // whose tokens are then read again from its start: split, it was
+                // highlighted in neither, and a hit found by a phrase showed none.
+                let start = cut_mention_start(mentions, &token, fragment.start);
                 keep_better(&mut best, fragment);
-                fragment = Candidate::new(token.start);
+                fragment = Candidate::new(start.unwrap_or(token.start));
+                if let Some(start) = start {
+                    at = tokens.partition_point(|(token, _)| token.start < start);
+                    continue;
+                }
             }
             fragment.stop = token.end;
             // A phrase (or name) takes its words whole, one span even where one of
@@ -353,6 +363,22 @@ fn is_term(term: &str, token: &str, normalizer: &mut TextAnalyzer) -> bool {
     stream
         .next()
         .is_some_and(|analyzed| analyzed.text.to_lowercase() == term)
+}
+
+/// Where a mention that `token` lies in starts, if it starts after `fragment_start`
+/// and before `token`: a fragment ending before `token` would cut it.
+fn cut_mention_start(
+    mentions: &[(Range<usize>, Score)],
+    token: &Range<usize>,
+    fragment_start: usize,
+) -> Option<usize> {
+    mentions
+        .iter()
+        .map(|(range, _)| range)
+        .find(|range| {
+            fragment_start < range.start && range.start < token.start && token.end <= range.end
+        })
+        .map(|range| range.start)
 }
 
 /// A mention the token lies in that lies whole in `fits`, with its weight. Places

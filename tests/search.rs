@@ -1547,3 +1547,24 @@ fn a_pasted_link_finds_what_cites_it() {
         0
     );
 }
+
+/// A phrase that the cut between two fragments would split opens the next one:
+/// 2026-08-10's IKEEXT item writes "could enable remote code execution" across the
+/// cut, and its hit for `"remote code"` showed its summary with nothing
+/// highlighted.
+#[test]
+fn a_phrase_across_a_fragments_cut_is_shown_whole() {
+    let id = "2026-08-10/cve-2026-33824-ikeext-double-free-root-cause-published";
+    let found = query("\"remote code\"", 50);
+    let hit = found.hits.iter().find(|hit| hit.id == id).expect("a hit");
+    assert!(
+        hit.snippet
+            .starts_with("<b>remote code</b> execution&quot; (Microsoft"),
+        "{}",
+        hit.snippet
+    );
+    // Unquoted, both words are highlighted in the same passage.
+    let found = query("remote code", 50);
+    let hit = found.hits.iter().find(|hit| hit.id == id).expect("a hit");
+    assert!(hit.snippet.contains("<b>remote</b>"), "{}", hit.snippet);
+}
