@@ -70,7 +70,12 @@ fn search_small_index(c: &mut Criterion) {
     writer::rebuild(&index, &files, &linker, &WriteOptions::default()).expect("the corpus indexes");
 
     let mut group = c.benchmark_group("search");
-    for query in ["ransomware", "\"remote code execution\"", "CVE-2026-31431"] {
+    for query in [
+        "ransomware",
+        "\"supply chain\"",
+        "\"remote code execution\"",
+        "CVE-2026-31431",
+    ] {
         let request = SearchRequest {
             query: query.to_string(),
             limit: 10,
