@@ -11,15 +11,14 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use crate::corpus::markdown::link_key;
 use crate::index::analyzer::{analyze, label_term, JOINERS};
-use crate::index::pairs::{pair_term, PairQuery};
+use crate::index::pairs;
 use crate::index::schema::{doc_type, facet, facet_of, Fields};
 use crate::registry::MAX_LABEL_CHARS;
 
@@ -798,28 +797,20 @@ fn text_queries(
         .collect()
 }
 
-/// The words of `terms` (offsets from the first) in one text field: a term, a
-/// phrase, or two adjacent words as the pair term of `pairs`.
-fn terms_query(field: Field, pairs: Option<Field>, terms: &[(usize, String)]) -> Box<dyn Query> {
-    if let (Some(pairs), [(0, first), (1, second)]) = (pairs, terms) {
-        if let Some(pair) = pair_term(pairs, first, second) {
-            let words = [first, second].map(|word| Term::from_field_text(field, word));
-            return Box::new(PairQuery::new(pair, words));
-        }
-    }
+/// The words of `terms` (offsets from the first) in one text field, whose pair
+/// field is `pair_field`: a term, or a phrase ([`pairs::phrase_query`]).
+fn terms_query(
+    field: Field,
+    pair_field: Option<Field>,
+    terms: &[(usize, String)],
+) -> Box<dyn Query> {
     match terms {
         [] => Box::new(EmptyQuery),
         [(_, text)] => Box::new(TermQuery::new(
             Term::from_field_text(field, text),
             IndexRecordOption::WithFreqs,
         )),
-        many => {
-            let terms = many
-                .iter()
-                .map(|(position, text)| (*position, Term::from_field_text(field, text)))
-                .collect();
-            Box::new(PhraseQuery::new_with_offset(terms))
-        }
+        many => pairs::phrase_query(field, pair_field, many),
     }
 }
 

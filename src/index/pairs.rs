@@ -19,7 +19,10 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashSet;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{
+    Bm25Weight, BooleanQuery, ConstScoreQuery, EmptyScorer, EnableScoring, Explanation, Occur,
+    PhraseQuery, Query, Scorer, TermQuery, Weight,
+};
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, COLLECT_BLOCK_BUFFER_LEN};
 
@@ -47,6 +50,47 @@ pub fn is_pair_word(word: &str) -> bool {
 pub fn pair_term(field: Field, first: &str, second: &str) -> Option<Term> {
     (is_pair_word(first) && is_pair_word(second))
         .then(|| Term::from_field_text(field, &format!("{first}{JOIN}{second}")))
+}
+
+/// The phrase of `words` (each at its offset from the first) in the text field
+/// `field`, whose pair field is `pairs`. Two adjacent pair words are their pair's
+/// [`PairQuery`]. A longer phrase is Tantivy's phrase query, whose positions are
+/// read only in the documents holding each of its indexed pairs: `"remote code
+/// execution"` is checked in the items holding both `remote code` and `code
+/// execution`, not in every item holding the three words.
+pub fn phrase_query(
+    field: Field,
+    pairs: Option<Field>,
+    words: &[(usize, String)],
+) -> Box<dyn Query> {
+    let term = |word: &str| Term::from_field_text(field, word);
+    let pair = |first: &str, second: &str| pairs.and_then(|pairs| pair_term(pairs, first, second));
+    if let [(0, first), (1, second)] = words {
+        if let Some(pair) = pair(first, second) {
+            return Box::new(PairQuery::new(pair, [term(first), term(second)]));
+        }
+    }
+    let terms = words
+        .iter()
+        .map(|(offset, word)| (*offset, term(word)))
+        .collect();
+    let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset(terms));
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
+        .windows(2)
+        .filter(|two| two[1].0 == two[0].0 + 1)
+        .filter_map(|two| pair(&two[0].1, &two[1].1))
+        .map(|pair| {
+            // A filter: it adds nothing to the phrase's score.
+            let holds = TermQuery::new(pair, IndexRecordOption::Basic);
+            let filter: Box<dyn Query> = Box::new(ConstScoreQuery::new(Box::new(holds), 0.0));
+            (Occur::Must, filter)
+        })
+        .collect();
+    if clauses.is_empty() {
+        return phrase;
+    }
+    clauses.push((Occur::Must, phrase));
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// The two-word phrase `words` of a text field, read from its pair field.
