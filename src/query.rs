@@ -16,7 +16,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use crate::corpus::markdown::link_key;
+use crate::corpus::markdown::{host_of, link_key};
 use crate::index::analyzer::{analyze, label_term, JOINERS};
 use crate::index::pairs;
 use crate::index::schema::{doc_type, facet, facet_of, Fields};
@@ -835,7 +835,8 @@ fn url_spellings(word: &str) -> Vec<String> {
         None => format!("{url}/"),
     };
     let mut keys: Vec<String> = Vec::new();
-    for key in [link, url, &other].into_iter().filter_map(link_key) {
+    let key = |url: &str| host_of(url).map(|host| link_key(&host, url));
+    for key in [link, url, &other].into_iter().filter_map(key) {
         if !keys.contains(&key) {
             keys.push(key);
         }

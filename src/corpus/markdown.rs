@@ -326,16 +326,16 @@ pub fn host_of(url: &str) -> Option<String> {
     )
 }
 
-/// The key a cited link is indexed and looked up under: its host as [`host_of`]
-/// gives it (lower case, no `www.`), then its path, query and fragment as written.
-/// Without the scheme, `http` and `https` are one link, as a host in capitals is.
-pub fn link_key(url: &str) -> Option<String> {
+/// The key a cited link is indexed and looked up under: its `host` as
+/// [`host_of`] gives it (lower case, no `www.`; a source keeps it), then its path,
+/// query and fragment as written. Without the scheme, `http` and `https` are one
+/// link, as a host in capitals is.
+pub fn link_key(host: &str, url: &str) -> String {
     let url = url.trim();
-    let host = host_of(url)?;
-    let scheme_end = url.find("://")? + 3;
-    let rest = &url[scheme_end..];
+    let rest = url.split_once(':').map_or(url, |(_, rest)| rest);
+    let rest = rest.trim_start_matches('/');
     let path = &rest[rest.find(['/', '?', '#']).unwrap_or(rest.len())..];
-    Some(format!("{host}{path}"))
+    format!("{host}{path}")
 }
 
 /// The host of a URL that starts `http://` or `https://` with a plain domain name:
@@ -439,7 +439,7 @@ mod tests {
 
     #[test]
     fn a_link_key_is_its_host_and_the_rest_as_written() {
-        let key = |url: &str| link_key(url);
+        let key = |url: &str| host_of(url).map(|host| link_key(&host, url));
         assert_eq!(
             key("HTTPS://WWW.Tenable.com/blog/CVE-2026-1?a=b#c").as_deref(),
             Some("tenable.com/blog/CVE-2026-1?a=b#c")

@@ -64,9 +64,10 @@ pub fn phrase_query(
     words: &[(usize, String)],
 ) -> Box<dyn Query> {
     let term = |word: &str| Term::from_field_text(field, word);
-    let pair = |first: &str, second: &str| pairs.and_then(|pairs| pair_term(pairs, first, second));
+    let pair_of =
+        |first: &str, second: &str| pairs.and_then(|pairs| pair_term(pairs, first, second));
     if let [(0, first), (1, second)] = words {
-        if let Some(pair) = pair(first, second) {
+        if let Some(pair) = pair_of(first, second) {
             return Box::new(PairQuery::new(pair, [term(first), term(second)]));
         }
     }
@@ -78,7 +79,7 @@ pub fn phrase_query(
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
         .windows(2)
         .filter(|two| two[1].0 == two[0].0 + 1)
-        .filter_map(|two| pair(&two[0].1, &two[1].1))
+        .filter_map(|two| pair_of(&two[0].1, &two[1].1))
         .map(|pair| {
             // A filter: it adds nothing to the phrase's score.
             let holds = TermQuery::new(pair, IndexRecordOption::Basic);

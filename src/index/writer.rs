@@ -725,8 +725,7 @@ pub fn item_document(
         document.add_facet(fields.entity_type, facet_of(facet::TYPE, kind));
     }
     for source in &item.sources {
-        let key = markdown::link_key(&source.url);
-        document.add_text(fields.url, key.as_deref().unwrap_or(&source.url));
+        document.add_text(fields.url, markdown::link_key(&source.host, &source.url));
         document.add_text(fields.cites, cite_value(source));
     }
     if item.rollup {
