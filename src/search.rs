@@ -13,7 +13,7 @@ use tantivy::schema::Field;
 use tantivy::{DocAddress, Searcher, Term};
 
 use crate::corpus::section::SectionMap;
-use crate::index::facet_counts::{FacetCounts, FacetTotals};
+use crate::index::facet_counts::{FacetCounts, FacetTotals, FacetValues};
 use crate::index::ranked::{Rank, Ranked};
 use crate::index::reader::item_at;
 use crate::index::schema::{day_number, facet, facet_of};
@@ -339,10 +339,12 @@ fn plan(
         Some(text) => (Some(text.query), text.highlights),
         None => (None, Highlights::default()),
     };
+    let hosts = cited_hosts(index, &searcher, &request.hosts)?;
     let filtered = filtered_query(
         index,
         registry,
         request,
+        &hosts,
         text.as_ref().map(|query| query.box_clone()),
         requires_text,
     );
@@ -467,13 +469,15 @@ fn respond(
     })
 }
 
-/// The text query (or every document) restricted by the request's filters.
-/// `text_scoped` says the text query already keeps stored files out: the scope
-/// filter, an intersection with every searchable document, is then left out.
+/// The text query (or every document) restricted by the request's filters, its
+/// `host` filters read as the cited `hosts` they stand for. `text_scoped` says
+/// the text query already keeps stored files out: the scope filter, an
+/// intersection with every searchable document, is then left out.
 fn filtered_query(
     index: &DossierIndex,
     registry: Option<&Registry>,
     request: &SearchRequest,
+    hosts: &[String],
     text: Option<Box<dyn Query>>,
     text_scoped: bool,
 ) -> Box<dyn Query> {
@@ -495,12 +499,7 @@ fn filtered_query(
         )));
     }
     if !request.hosts.is_empty() {
-        let hosts: Vec<String> = request
-            .hosts
-            .iter()
-            .filter_map(|host| host_filter(host))
-            .collect();
-        parts.push(filter(query::facet_any(fields.host, facet::HOST, &hosts)));
+        parts.push(filter(query::facet_any(fields.host, facet::HOST, hosts)));
     }
     if !request.entities.is_empty() {
         let keys: Vec<String> = request
@@ -558,10 +557,98 @@ fn host_filter(value: &str) -> Option<String> {
     (spelled && host.split('.').all(|label| !label.is_empty())).then(|| host.to_string())
 }
 
+/// The cited hosts that `asked` (a request's `host` filters) stand for: a cited
+/// host is itself, so that a host facet's count is what its filter finds. A host
+/// that nothing cites stands for the cited hosts under it: an analyst names the
+/// organisation (`paloaltonetworks.com`), whose advisories and research are cited
+/// from its subdomains (`security.` and `unit42.paloaltonetworks.com`).
+///
+/// A host with nothing cited under it either is refused, with the cited hosts it
+/// may have meant: filtering by it would answer "no items" without saying that
+/// the host was mistyped.
+fn cited_hosts(
+    index: &DossierIndex,
+    searcher: &Searcher,
+    asked: &[String],
+) -> Result<Vec<String>, SearchError> {
+    if asked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let values = FacetValues::of(searcher, &COUNTED).map_err(|error| index.error(error))?;
+    let cited = values.leaves(HOST_COUNTED);
+
+    let mut hosts = Vec::new();
+    for host in asked.iter().filter_map(|value| host_filter(value)) {
+        if cited.binary_search(&host).is_ok() {
+            hosts.push(host);
+            continue;
+        }
+        let before = hosts.len();
+        hosts.extend(cited.iter().filter(|cited| is_under(cited, &host)).cloned());
+        if hosts.len() == before {
+            return Err(SearchError::Parameter {
+                parameter: "host",
+                message: no_cited_host(&host, cited),
+            });
+        }
+    }
+    hosts.sort_unstable();
+    hosts.dedup();
+    Ok(hosts)
+}
+
+/// `true` when `cited` is a subdomain of `host`.
+fn is_under(cited: &str, host: &str) -> bool {
+    cited
+        .strip_suffix(host)
+        .is_some_and(|rest| rest.ends_with('.'))
+}
+
+/// Says that no item cites `host`, naming the cited hosts it may have meant:
+/// those holding it as a whole label (`bleepingcomputer`), or a letter or two
+/// away from it once cut to as many labels (`paloaltonetwork.com`).
+fn no_cited_host(host: &str, cited: &[String]) -> String {
+    let labels = host.split('.').count();
+    // Edits allowed as for entity names, by the length of the host's first label:
+    // `mofo.com` is two letters from `soft.com`, which is no typo of it.
+    let budget = match host.split('.').next().map_or(0, str::len) {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    };
+    let mut near: Vec<(usize, &str)> = cited
+        .iter()
+        .filter_map(|cited| {
+            if cited.split('.').any(|label| label == host) {
+                return Some((0, cited.as_str()));
+            }
+            let tail_at = cited
+                .rmatch_indices('.')
+                .nth(labels - 1)
+                .map_or(0, |(at, _)| at + 1);
+            let distance = strsim::damerau_levenshtein(&cited[tail_at..], host);
+            (distance <= budget).then_some((distance, cited.as_str()))
+        })
+        .collect();
+    near.sort_unstable();
+    near.truncate(NEAR_HOSTS);
+
+    let mut message = format!("no item cites `{host}` or a host under it");
+    if !near.is_empty() {
+        let named: Vec<&str> = near.iter().map(|(_, cited)| *cited).collect();
+        message.push_str(&format!("; cited hosts near it: {}", named.join(", ")));
+    }
+    message
+}
+
 type Page = Vec<(f32, DocAddress)>;
 
 /// The facet fields counted for every search, in [`facet_lists`]' order.
 const COUNTED: [&str; 4] = [facet::SECTION, facet::HOST, facet::MONTH, facet::ENTITY];
+/// The place of hosts in [`COUNTED`].
+const HOST_COUNTED: usize = 1;
+/// Cited hosts an unknown `host` filter's error names at most.
+const NEAR_HOSTS: usize = 5;
 
 /// Lists the facet values of `searcher`'s generation and decodes the counted
 /// columns of each of its segments, ahead of its first search (see

@@ -864,6 +864,7 @@ async fn user_errors_are_4xx_json() {
         ("/api/items/2026-05-06?bogus=1", 400),
         ("/api/entities?type=actor%FF", 400),
         ("/api/search?entity=actor:quilin", 400),
+        ("/api/search?host=bleepingcomputr.com", 400),
     ];
     for (uri, status) in cases {
         let answer = get(uri).await;
@@ -879,6 +880,15 @@ async fn user_errors_are_4xx_json() {
         get("/api/search?entity=actor:quilin").await.json()["error"],
         "entity: no entity `actor:quilin`: it is not in the registry and no item links it; \
          did you mean `actor:qilin`?"
+    );
+    assert_eq!(
+        get("/api/search?host=bleepingcomputr.com").await.json()["error"],
+        "host: no item cites `bleepingcomputr.com` or a host under it; \
+         cited hosts near it: bleepingcomputer.com"
+    );
+    assert_eq!(
+        json_ok("/api/search?host=paloaltonetworks.com").await["total"],
+        15
     );
     let answer = get("/api/search?q=%FF").await;
     assert_eq!(

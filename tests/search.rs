@@ -542,6 +542,98 @@ fn filters_by_section_date_entity_and_host() {
 }
 
 #[test]
+fn a_host_nothing_cites_stands_for_the_hosts_under_it() {
+    let by_host = |hosts: &[&str]| {
+        run(SearchRequest {
+            hosts: hosts.iter().map(|host| host.to_string()).collect(),
+            limit: 100,
+            ..SearchRequest::default()
+        })
+    };
+    let sorted = |response: &SearchResponse| {
+        let mut ids: Vec<String> = response.hits.iter().map(|hit| hit.id.clone()).collect();
+        ids.sort();
+        ids
+    };
+
+    // The corpus cites Palo Alto Networks only from its `security.` (10
+    // documents) and `unit42.` (12) subdomains: its own name stands for both.
+    let advisories = by_host(&["security.paloaltonetworks.com"]);
+    let research = by_host(&["unit42.paloaltonetworks.com"]);
+    assert_eq!((advisories.total, research.total), (10, 12));
+    let either = by_host(&[
+        "security.paloaltonetworks.com",
+        "unit42.paloaltonetworks.com",
+    ]);
+    assert_eq!(either.total, 15);
+    let company = by_host(&["paloaltonetworks.com"]);
+    assert_eq!(sorted(&company), sorted(&either));
+
+    // A cited host is itself alone, so that its facet count is what its filter
+    // finds: `microsoft.com` is cited as itself (13 documents, `www.` folded in),
+    // from `msrc.` (13) and once from `blogs.` (the Fox Tempest item).
+    let everything = by_host(&[]);
+    let facet = |host: &str| {
+        everything
+            .facets
+            .host
+            .iter()
+            .find(|count| count.value == host)
+            .map(|count| count.count as usize)
+    };
+    let microsoft = by_host(&["www.microsoft.com"]);
+    assert_eq!(microsoft.total, 13);
+    assert_eq!(facet("microsoft.com"), Some(13));
+    assert_eq!(by_host(&["msrc.microsoft.com"]).total, 13);
+    let blogs = by_host(&["blogs.microsoft.com"]);
+    assert_eq!(
+        ids(&blogs),
+        ["2026-05-20/microsoft-dcu-disrupts-fox-tempest-malware-signing-as-a-serv"]
+    );
+    assert_eq!(
+        by_host(&["microsoft.com", "msrc.microsoft.com"]).total,
+        23,
+        "the subdomain adds what the company's own host does not cite"
+    );
+
+    // A host is matched by whole labels: `soft.com` is not under `microsoft.com`.
+    let error = |host: &str| {
+        search(
+            common::index(),
+            None,
+            &SearchRequest {
+                hosts: vec![host.into()],
+                limit: 10,
+                ..SearchRequest::default()
+            },
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    assert_eq!(
+        error("soft.com"),
+        "host: no item cites `soft.com` or a host under it"
+    );
+    // A host nothing cites is a typo far more often than a question: the error
+    // names the cited hosts it may have meant.
+    assert_eq!(
+        error("bleepingcomputr.com"),
+        "host: no item cites `bleepingcomputr.com` or a host under it; \
+         cited hosts near it: bleepingcomputer.com"
+    );
+    assert_eq!(
+        error("https://paloaltonetwork.com/advisories"),
+        "host: no item cites `paloaltonetwork.com` or a host under it; \
+         cited hosts near it: security.paloaltonetworks.com, unit42.paloaltonetworks.com"
+    );
+    assert_eq!(
+        error("bleepingcomputer"),
+        "host: no item cites `bleepingcomputer` or a host under it; \
+         cited hosts near it: bleepingcomputer.com"
+    );
+}
+
+#[test]
 fn empty_query_lists_newest_first_with_facets() {
     let all = run(SearchRequest {
         limit: 5,
