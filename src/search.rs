@@ -234,7 +234,8 @@ pub fn validate(request: &SearchRequest) -> Result<(), SearchError> {
         return Err(SearchError::Parameter {
             parameter: "host",
             message: format!(
-                "`{unnamed}` is not a host name; give one such as www.socradar.io, or a URL"
+                "`{unnamed}` is not a host name; give one such as www.socradar.io, a URL, \
+                 or *.paloaltonetworks.com for a domain and every host under it"
             ),
         });
     }
@@ -539,11 +540,25 @@ pub fn canonical_key(key: &str, registry: Option<&Registry>) -> String {
         .to_string()
 }
 
+/// A `host` filter: one host, or a domain and every host under it.
+#[derive(Debug, PartialEq, Eq)]
+struct HostFilter {
+    /// As cited hosts are kept: lower case, without `www.`.
+    host: String,
+    /// Written `*.host`: the host and its subdomains.
+    with_subdomains: bool,
+}
+
 /// The cited host a `host` filter names: a host name (`www.` and case ignored, a
 /// final dot allowed) or the host of a pasted URL, read as cited URLs are at
-/// ingest. `None` for what names no host (`""`, `.com`, `a..b`, `a,b`, `*.a`).
-fn host_filter(value: &str) -> Option<String> {
+/// ingest; `*.` before a host name takes in the hosts under it. `None` for what
+/// names no host (`""`, `.com`, `a..b`, `a,b`, `*socradar.io`).
+fn host_filter(value: &str) -> Option<HostFilter> {
     let value = value.trim();
+    let (value, with_subdomains) = match value.strip_prefix("*.") {
+        Some(domain) => (domain, true),
+        None => (value, false),
+    };
     let url = if value.contains("://") {
         value.to_string()
     } else {
@@ -554,18 +569,22 @@ fn host_filter(value: &str) -> Option<String> {
     let spelled = host
         .bytes()
         .all(|byte| byte.is_ascii_alphanumeric() || b"-.:[]".contains(&byte));
-    (spelled && host.split('.').all(|label| !label.is_empty())).then(|| host.to_string())
+    let named = spelled && host.split('.').all(|label| !label.is_empty());
+    (named && !(with_subdomains && value.contains("://"))).then(|| HostFilter {
+        host: host.to_string(),
+        with_subdomains,
+    })
 }
 
-/// The cited hosts that `asked` (a request's `host` filters) stand for: a cited
-/// host is itself, so that a host facet's count is what its filter finds. A host
-/// that nothing cites stands for the cited hosts under it: an analyst names the
-/// organisation (`paloaltonetworks.com`), whose advisories and research are cited
-/// from its subdomains (`security.` and `unit42.paloaltonetworks.com`).
+/// The cited hosts that `asked` (a request's `host` filters) stand for. A host is
+/// itself alone, so that a host facet's count is what its filter finds, and a
+/// saved search keeps its meaning when a brief first cites a parent domain.
+/// `*.paloaltonetworks.com` is the domain and every cited host under it: the
+/// company is cited only from `security.` and `unit42.paloaltonetworks.com`.
 ///
-/// A host with nothing cited under it either is refused, with the cited hosts it
-/// may have meant: filtering by it would answer "no items" without saying that
-/// the host was mistyped.
+/// A filter that matches no cited host is refused, with the cited hosts it may
+/// have meant: filtering by it would answer "no items" without saying that the
+/// host was mistyped, or that only hosts under it are cited.
 fn cited_hosts(
     index: &DossierIndex,
     searcher: &Searcher,
@@ -578,17 +597,22 @@ fn cited_hosts(
     let cited = values.leaves(HOST_COUNTED);
 
     let mut hosts = Vec::new();
-    for host in asked.iter().filter_map(|value| host_filter(value)) {
-        if cited.binary_search(&host).is_ok() {
-            hosts.push(host);
+    for typed in asked {
+        let Some(filter) = host_filter(typed) else {
             continue;
-        }
+        };
         let before = hosts.len();
-        hosts.extend(cited.iter().filter(|cited| is_under(cited, &host)).cloned());
+        if cited.binary_search(&filter.host).is_ok() {
+            hosts.push(filter.host.clone());
+        }
+        if filter.with_subdomains {
+            let under = cited.iter().filter(|cited| is_under(cited, &filter.host));
+            hosts.extend(under.cloned());
+        }
         if hosts.len() == before {
             return Err(SearchError::Parameter {
                 parameter: "host",
-                message: no_cited_host(&host, cited),
+                message: no_cited_host(typed.trim(), &filter, cited),
             });
         }
     }
@@ -604,22 +628,68 @@ fn is_under(cited: &str, host: &str) -> bool {
         .is_some_and(|rest| rest.ends_with('.'))
 }
 
-/// Says that no item cites `host`, naming the cited hosts it may have meant:
-/// those holding it as a whole label (`bleepingcomputer`), or a letter or two
-/// away from it once cut to as many labels (`paloaltonetwork.com`).
-fn no_cited_host(host: &str, cited: &[String]) -> String {
+/// Says that no item cites what `typed` names. When hosts under it are cited, it
+/// names them and the `*.` filter that takes them in; otherwise the cited hosts
+/// it may have meant (see [`near_hosts`]).
+fn no_cited_host(typed: &str, filter: &HostFilter, cited: &[String]) -> String {
+    let host = &filter.host;
+    let under: Vec<&str> = cited
+        .iter()
+        .filter(|cited| is_under(cited, host))
+        .map(String::as_str)
+        .collect();
+    if !under.is_empty() {
+        return format!(
+            "no item cites `{typed}` itself; `*.{host}` takes in the {} cited hosts \
+             under it: {}",
+            under.len(),
+            listed(&under)
+        );
+    }
+
+    let mut message = if filter.with_subdomains {
+        format!("no item cites `{typed}` or a host under it")
+    } else {
+        format!("no item cites `{typed}`")
+    };
+    let near = near_hosts(host, cited);
+    if !near.is_empty() {
+        message.push_str(&format!("; cited hosts near it: {}", listed(&near)));
+    }
+    message
+}
+
+/// The first [`NEAR_HOSTS`] of `hosts`, and how many more there are.
+fn listed(hosts: &[&str]) -> String {
+    let shown = hosts[..hosts.len().min(NEAR_HOSTS)].join(", ");
+    match hosts.len().saturating_sub(NEAR_HOSTS) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
+    }
+}
+
+/// The cited hosts that `host` may have meant: those it is under
+/// (`microsoft.com` for `docs.microsoft.com`), those with a label that it is or
+/// starts (`bleepingcomputer`, `bleeping`), and those a letter or two away from it
+/// once cut to as many labels (`paloaltonetwork.com`).
+fn near_hosts<'a>(host: &str, cited: &'a [String]) -> Vec<&'a str> {
     let labels = host.split('.').count();
     // Edits allowed as for entity names, by the length of the host's first label:
     // `mofo.com` is two letters from `soft.com`, which is no typo of it.
-    let budget = match host.split('.').next().map_or(0, str::len) {
+    let first_label = host.split('.').next().map_or(0, str::len);
+    let budget = match first_label {
         0..=3 => 0,
         4..=7 => 1,
         _ => 2,
     };
+    let starts_a_label = |cited: &str| {
+        labels == 1 && first_label >= 4 && cited.split('.').any(|label| label.starts_with(host))
+    };
+
     let mut near: Vec<(usize, &str)> = cited
         .iter()
         .filter_map(|cited| {
-            if cited.split('.').any(|label| label == host) {
+            if is_under(host, cited) || starts_a_label(cited) {
                 return Some((0, cited.as_str()));
             }
             let tail_at = cited
@@ -631,14 +701,7 @@ fn no_cited_host(host: &str, cited: &[String]) -> String {
         })
         .collect();
     near.sort_unstable();
-    near.truncate(NEAR_HOSTS);
-
-    let mut message = format!("no item cites `{host}` or a host under it");
-    if !near.is_empty() {
-        let named: Vec<&str> = near.iter().map(|(_, cited)| *cited).collect();
-        message.push_str(&format!("; cited hosts near it: {}", named.join(", ")));
-    }
-    message
+    near.into_iter().map(|(_, cited)| cited).collect()
 }
 
 type Page = Vec<(f32, DocAddress)>;

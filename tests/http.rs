@@ -883,11 +883,10 @@ async fn user_errors_are_4xx_json() {
     );
     assert_eq!(
         get("/api/search?host=bleepingcomputr.com").await.json()["error"],
-        "host: no item cites `bleepingcomputr.com` or a host under it; \
-         cited hosts near it: bleepingcomputer.com"
+        "host: no item cites `bleepingcomputr.com`; cited hosts near it: bleepingcomputer.com"
     );
     assert_eq!(
-        json_ok("/api/search?host=paloaltonetworks.com").await["total"],
+        json_ok("/api/search?host=*.paloaltonetworks.com").await["total"],
         15
     );
     let answer = get("/api/search?q=%FF").await;

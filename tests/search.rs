@@ -542,7 +542,7 @@ fn filters_by_section_date_entity_and_host() {
 }
 
 #[test]
-fn a_host_nothing_cites_stands_for_the_hosts_under_it() {
+fn a_host_is_itself_and_a_star_takes_in_the_hosts_under_it() {
     let by_host = |hosts: &[&str]| {
         run(SearchRequest {
             hosts: hosts.iter().map(|host| host.to_string()).collect(),
@@ -555,19 +555,6 @@ fn a_host_nothing_cites_stands_for_the_hosts_under_it() {
         ids.sort();
         ids
     };
-
-    // The corpus cites Palo Alto Networks only from its `security.` (10
-    // documents) and `unit42.` (12) subdomains: its own name stands for both.
-    let advisories = by_host(&["security.paloaltonetworks.com"]);
-    let research = by_host(&["unit42.paloaltonetworks.com"]);
-    assert_eq!((advisories.total, research.total), (10, 12));
-    let either = by_host(&[
-        "security.paloaltonetworks.com",
-        "unit42.paloaltonetworks.com",
-    ]);
-    assert_eq!(either.total, 15);
-    let company = by_host(&["paloaltonetworks.com"]);
-    assert_eq!(sorted(&company), sorted(&either));
 
     // A cited host is itself alone, so that its facet count is what its filter
     // finds: `microsoft.com` is cited as itself (13 documents, `www.` folded in),
@@ -590,13 +577,29 @@ fn a_host_nothing_cites_stands_for_the_hosts_under_it() {
         ids(&blogs),
         ["2026-05-20/microsoft-dcu-disrupts-fox-tempest-malware-signing-as-a-serv"]
     );
+    // `*.` takes in the domain and every host under it.
+    let all_three = by_host(&["microsoft.com", "msrc.microsoft.com", "blogs.microsoft.com"]);
+    assert_eq!(all_three.total, 23);
+    assert_eq!(sorted(&by_host(&["*.microsoft.com"])), sorted(&all_three));
+
+    // The corpus cites Palo Alto Networks only from its `security.` (10
+    // documents) and `unit42.` (12) subdomains.
+    let advisories = by_host(&["security.paloaltonetworks.com"]);
+    let research = by_host(&["unit42.paloaltonetworks.com"]);
+    assert_eq!((advisories.total, research.total), (10, 12));
+    let either = by_host(&[
+        "security.paloaltonetworks.com",
+        "unit42.paloaltonetworks.com",
+    ]);
+    assert_eq!(either.total, 15);
     assert_eq!(
-        by_host(&["microsoft.com", "msrc.microsoft.com"]).total,
-        23,
-        "the subdomain adds what the company's own host does not cite"
+        sorted(&by_host(&["*.paloaltonetworks.com"])),
+        sorted(&either)
     );
 
-    // A host is matched by whole labels: `soft.com` is not under `microsoft.com`.
+    // A host that matches nothing cited is refused, naming what it may have
+    // meant: the hosts under it and the filter taking them in, a host it is
+    // under, or a host a letter or two away.
     let error = |host: &str| {
         search(
             common::index(),
@@ -611,25 +614,36 @@ fn a_host_nothing_cites_stands_for_the_hosts_under_it() {
         .to_string()
     };
     assert_eq!(
-        error("soft.com"),
-        "host: no item cites `soft.com` or a host under it"
+        error("paloaltonetworks.com"),
+        "host: no item cites `paloaltonetworks.com` itself; `*.paloaltonetworks.com` \
+         takes in the 2 cited hosts under it: security.paloaltonetworks.com, \
+         unit42.paloaltonetworks.com"
     );
-    // A host nothing cites is a typo far more often than a question: the error
-    // names the cited hosts it may have meant.
+    assert_eq!(
+        error("docs.microsoft.com"),
+        "host: no item cites `docs.microsoft.com`; cited hosts near it: microsoft.com"
+    );
     assert_eq!(
         error("bleepingcomputr.com"),
-        "host: no item cites `bleepingcomputr.com` or a host under it; \
-         cited hosts near it: bleepingcomputer.com"
+        "host: no item cites `bleepingcomputr.com`; cited hosts near it: bleepingcomputer.com"
     );
     assert_eq!(
         error("https://paloaltonetwork.com/advisories"),
-        "host: no item cites `paloaltonetwork.com` or a host under it; \
-         cited hosts near it: security.paloaltonetworks.com, unit42.paloaltonetworks.com"
+        "host: no item cites `https://paloaltonetwork.com/advisories`; cited hosts near \
+         it: security.paloaltonetworks.com, unit42.paloaltonetworks.com"
     );
+    for bare in ["bleepingcomputer", "bleeping"] {
+        assert_eq!(
+            error(bare),
+            format!("host: no item cites `{bare}`; cited hosts near it: bleepingcomputer.com")
+        );
+    }
+    // Whole labels only: `soft.com` is not under `microsoft.com`, nor a typo of
+    // `mofo.com`.
+    assert_eq!(error("soft.com"), "host: no item cites `soft.com`");
     assert_eq!(
-        error("bleepingcomputer"),
-        "host: no item cites `bleepingcomputer` or a host under it; \
-         cited hosts near it: bleepingcomputer.com"
+        error("*.nosuch.example"),
+        "host: no item cites `*.nosuch.example` or a host under it"
     );
 }
 
@@ -781,7 +795,8 @@ fn bad_requests_name_the_parameter() {
         "a..b",
         "ftp://socradar.io",
         "socradar.io,thehackernews.com",
-        "*.socradar.io",
+        "*socradar.io",
+        "*.https://socradar.io",
     ] {
         let unnamed = error(SearchRequest {
             hosts: vec![host.into()],
@@ -791,7 +806,8 @@ fn bad_requests_name_the_parameter() {
         assert_eq!(
             unnamed.to_string(),
             format!(
-                "host: `{host}` is not a host name; give one such as www.socradar.io, or a URL"
+                "host: `{host}` is not a host name; give one such as www.socradar.io, a URL, \
+                 or *.paloaltonetworks.com for a domain and every host under it"
             )
         );
     }

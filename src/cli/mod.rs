@@ -163,8 +163,8 @@ pub(crate) struct SearchArgs {
     #[arg(long)]
     pub(crate) section: Vec<String>,
     /// Only items citing this host (repeatable: any of them): a host name, `www.`
-    /// and case ignored, or a URL to take the host of. A host nothing cites stands
-    /// for the cited hosts under it (`paloaltonetworks.com`).
+    /// and case ignored, or a URL to take the host of; `*.paloaltonetworks.com` is
+    /// the domain and every host under it.
     #[arg(long)]
     pub(crate) host: Vec<String>,
     /// Only items linked to this entity key (repeatable: any of them; to ask for
