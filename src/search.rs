@@ -628,11 +628,18 @@ fn is_under(cited: &str, host: &str) -> bool {
         .is_some_and(|rest| rest.ends_with('.'))
 }
 
-/// Says that no item cites what `typed` names. When hosts under it are cited, it
-/// names them and the `*.` filter that takes them in; otherwise the cited hosts
-/// it may have meant (see [`near_hosts`]).
+/// Says that no item cites what `typed` names. A reference host's links are no
+/// sources, and the message says so. When hosts under it are cited, it names them
+/// and the `*.` filter that takes them in; otherwise the cited hosts it may have
+/// meant (see [`near_hosts`]).
 fn no_cited_host(typed: &str, filter: &HostFilter, cited: &[String]) -> String {
     let host = &filter.host;
+    if crate::corpus::markdown::is_reference_host(host) {
+        return format!(
+            "`{typed}`: links to {host} are references to ATT&CK techniques, not \
+             cited sources; search the technique id (T1190) instead"
+        );
+    }
     let under: Vec<&str> = cited
         .iter()
         .filter(|cited| is_under(cited, host))

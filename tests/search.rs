@@ -641,6 +641,13 @@ fn a_host_is_itself_and_a_star_takes_in_the_hosts_under_it() {
     // Whole labels only: `soft.com` is not under `microsoft.com`, nor a typo of
     // `mofo.com`.
     assert_eq!(error("soft.com"), "host: no item cites `soft.com`");
+    // The briefs link ATT&CK technique pages as references, not as sources.
+    assert_eq!(
+        error("https://attack.mitre.org/techniques/T1190/"),
+        "host: `https://attack.mitre.org/techniques/T1190/`: links to attack.mitre.org \
+         are references to ATT&CK techniques, not cited sources; search the technique \
+         id (T1190) instead"
+    );
     assert_eq!(
         error("*.nosuch.example"),
         "host: no item cites `*.nosuch.example` or a host under it"

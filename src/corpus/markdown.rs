@@ -288,11 +288,16 @@ fn start_line(text: &mut String, separator: &str) {
 /// lists of the entity pages whose items name techniques.
 const REFERENCE_HOSTS: &[&str] = &["attack.mitre.org"];
 
+/// `true` for a host whose links are references, never sources.
+pub fn is_reference_host(host: &str) -> bool {
+    REFERENCE_HOSTS.contains(&host)
+}
+
 /// Adds a link as a source unless it is relative, a reference ([`REFERENCE_HOSTS`])
 /// or already cited; returns its place in `sources`, if it is one.
 pub fn push_source(sources: &mut Vec<Source>, url: String, label: String) -> Option<usize> {
     let host = host_of(&url)?;
-    if REFERENCE_HOSTS.contains(&host.as_str()) {
+    if is_reference_host(&host) {
         return None;
     }
     if let Some(known) = sources.iter().position(|source| source.url == url) {
