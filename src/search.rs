@@ -25,6 +25,8 @@ use crate::query::{self, Highlights, QueryError};
 use crate::registry::Registry;
 use crate::snippet::Snippets;
 
+mod hosts;
+
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 1000;
 /// Deepest offset one request may ask for.
@@ -229,7 +231,7 @@ pub fn validate(request: &SearchRequest) -> Result<(), SearchError> {
     if let Some(unnamed) = request
         .hosts
         .iter()
-        .find(|host| host_filter(host).is_none())
+        .find(|host| hosts::HostFilter::parse(host).is_none())
     {
         return Err(SearchError::Parameter {
             parameter: "host",
@@ -540,51 +542,8 @@ pub fn canonical_key(key: &str, registry: Option<&Registry>) -> String {
         .to_string()
 }
 
-/// A `host` filter: one host, or a domain and every host under it.
-#[derive(Debug, PartialEq, Eq)]
-struct HostFilter {
-    /// As cited hosts are kept: lower case, without `www.`.
-    host: String,
-    /// Written `*.host`: the host and its subdomains.
-    with_subdomains: bool,
-}
-
-/// The cited host a `host` filter names: a host name (`www.` and case ignored, a
-/// final dot allowed) or the host of a pasted URL, read as cited URLs are at
-/// ingest; `*.` before a host name takes in the hosts under it. `None` for what
-/// names no host (`""`, `.com`, `a..b`, `a,b`, `*socradar.io`).
-fn host_filter(value: &str) -> Option<HostFilter> {
-    let value = value.trim();
-    let (value, with_subdomains) = match value.strip_prefix("*.") {
-        Some(domain) => (domain, true),
-        None => (value, false),
-    };
-    let url = if value.contains("://") {
-        value.to_string()
-    } else {
-        format!("https://{value}/")
-    };
-    let host = crate::corpus::markdown::host_of(&url)?;
-    let host = host.strip_suffix('.').unwrap_or(&host);
-    let spelled = host
-        .bytes()
-        .all(|byte| byte.is_ascii_alphanumeric() || b"-.:[]".contains(&byte));
-    let named = spelled && host.split('.').all(|label| !label.is_empty());
-    (named && !(with_subdomains && value.contains("://"))).then(|| HostFilter {
-        host: host.to_string(),
-        with_subdomains,
-    })
-}
-
-/// The cited hosts that `asked` (a request's `host` filters) stand for. A host is
-/// itself alone, so that a host facet's count is what its filter finds, and a
-/// saved search keeps its meaning when a brief first cites a parent domain.
-/// `*.paloaltonetworks.com` is the domain and every cited host under it: the
-/// company is cited only from `security.` and `unit42.paloaltonetworks.com`.
-///
-/// A filter that matches no cited host is refused, with the cited hosts it may
-/// have meant: filtering by it would answer "no items" without saying that the
-/// host was mistyped, or that only hosts under it are cited.
+/// The cited hosts that `asked` (a request's `host` filters) stand for in
+/// `searcher`'s generation (see [`hosts::resolve`]).
 fn cited_hosts(
     index: &DossierIndex,
     searcher: &Searcher,
@@ -594,121 +553,10 @@ fn cited_hosts(
         return Ok(Vec::new());
     }
     let values = FacetValues::of(searcher, &COUNTED).map_err(|error| index.error(error))?;
-    let cited = values.leaves(HOST_COUNTED);
-
-    let mut hosts = Vec::new();
-    for typed in asked {
-        let Some(filter) = host_filter(typed) else {
-            continue;
-        };
-        let before = hosts.len();
-        if cited.binary_search(&filter.host).is_ok() {
-            hosts.push(filter.host.clone());
-        }
-        if filter.with_subdomains {
-            let under = cited.iter().filter(|cited| is_under(cited, &filter.host));
-            hosts.extend(under.cloned());
-        }
-        if hosts.len() == before {
-            return Err(SearchError::Parameter {
-                parameter: "host",
-                message: no_cited_host(typed.trim(), &filter, cited),
-            });
-        }
-    }
-    hosts.sort_unstable();
-    hosts.dedup();
-    Ok(hosts)
-}
-
-/// `true` when `cited` is a subdomain of `host`.
-fn is_under(cited: &str, host: &str) -> bool {
-    cited
-        .strip_suffix(host)
-        .is_some_and(|rest| rest.ends_with('.'))
-}
-
-/// Says that no item cites what `typed` names. A reference host's links are no
-/// sources, and the message says so. When hosts under it are cited, it names them
-/// and the `*.` filter that takes them in; otherwise the cited hosts it may have
-/// meant (see [`near_hosts`]).
-fn no_cited_host(typed: &str, filter: &HostFilter, cited: &[String]) -> String {
-    let host = &filter.host;
-    if crate::corpus::markdown::is_reference_host(host) {
-        return format!(
-            "`{typed}`: links to {host} are references to ATT&CK techniques, not \
-             cited sources; search the technique id (T1190) instead"
-        );
-    }
-    let under: Vec<&str> = cited
-        .iter()
-        .filter(|cited| is_under(cited, host))
-        .map(String::as_str)
-        .collect();
-    if !under.is_empty() {
-        return format!(
-            "no item cites `{typed}` itself; `*.{host}` takes in the {} cited hosts \
-             under it: {}",
-            under.len(),
-            listed(&under)
-        );
-    }
-
-    let mut message = if filter.with_subdomains {
-        format!("no item cites `{typed}` or a host under it")
-    } else {
-        format!("no item cites `{typed}`")
-    };
-    let near = near_hosts(host, cited);
-    if !near.is_empty() {
-        message.push_str(&format!("; cited hosts near it: {}", listed(&near)));
-    }
-    message
-}
-
-/// The first [`NEAR_HOSTS`] of `hosts`, and how many more there are.
-fn listed(hosts: &[&str]) -> String {
-    let shown = hosts[..hosts.len().min(NEAR_HOSTS)].join(", ");
-    match hosts.len().saturating_sub(NEAR_HOSTS) {
-        0 => shown,
-        more => format!("{shown} and {more} more"),
-    }
-}
-
-/// The cited hosts that `host` may have meant: those it is under
-/// (`microsoft.com` for `docs.microsoft.com`), those with a label that it is or
-/// starts (`bleepingcomputer`, `bleeping`), and those a letter or two away from it
-/// once cut to as many labels (`paloaltonetwork.com`).
-fn near_hosts<'a>(host: &str, cited: &'a [String]) -> Vec<&'a str> {
-    let labels = host.split('.').count();
-    // Edits allowed as for entity names, by the length of the host's first label:
-    // `mofo.com` is two letters from `soft.com`, which is no typo of it.
-    let first_label = host.split('.').next().map_or(0, str::len);
-    let budget = match first_label {
-        0..=3 => 0,
-        4..=7 => 1,
-        _ => 2,
-    };
-    let starts_a_label = |cited: &str| {
-        labels == 1 && first_label >= 4 && cited.split('.').any(|label| label.starts_with(host))
-    };
-
-    let mut near: Vec<(usize, &str)> = cited
-        .iter()
-        .filter_map(|cited| {
-            if is_under(host, cited) || starts_a_label(cited) {
-                return Some((0, cited.as_str()));
-            }
-            let tail_at = cited
-                .rmatch_indices('.')
-                .nth(labels - 1)
-                .map_or(0, |(at, _)| at + 1);
-            let distance = strsim::damerau_levenshtein(&cited[tail_at..], host);
-            (distance <= budget).then_some((distance, cited.as_str()))
-        })
-        .collect();
-    near.sort_unstable();
-    near.into_iter().map(|(_, cited)| cited).collect()
+    hosts::resolve(asked, values.leaves(HOST_COUNTED)).map_err(|message| SearchError::Parameter {
+        parameter: "host",
+        message,
+    })
 }
 
 type Page = Vec<(f32, DocAddress)>;
@@ -717,8 +565,6 @@ type Page = Vec<(f32, DocAddress)>;
 const COUNTED: [&str; 4] = [facet::SECTION, facet::HOST, facet::MONTH, facet::ENTITY];
 /// The place of hosts in [`COUNTED`].
 const HOST_COUNTED: usize = 1;
-/// Cited hosts an unknown `host` filter's error names at most.
-const NEAR_HOSTS: usize = 5;
 
 /// Lists the facet values of `searcher`'s generation and decodes the counted
 /// columns of each of its segments, ahead of its first search (see
